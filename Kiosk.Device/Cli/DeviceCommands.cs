@@ -1,0 +1,13 @@
+using System.CommandLine;
+
+namespace Kiosk.Device.Cli;
+
+/// <summary>The list of the device program's commands. Each command is built in its own file
+/// (RunCommand, ProbeCommands, ExportCommand, ...) and added here, one line each.</summary>
+internal static class DeviceCommands
+{
+    public static IEnumerable<Command> All()
+    {
+        yield return VersionCommand.Build();
+    }
+}
