@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 # shellcheck source=scripts/lib.sh
 . scripts/lib.sh
 
-ensure_debian_packages mosquitto mosquitto-clients libmosquitto1 socat unifont sqlite3 shellcheck systemd
+ensure_debian_packages mosquitto mosquitto-clients libmosquitto1 socat unifont sqlite3 shellcheck systemd openssl
 ensure_dotnet
 
 results="${TEST_RESULTS_DIR:-$PWD/artifacts/test-results}"

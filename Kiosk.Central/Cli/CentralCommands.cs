@@ -14,5 +14,20 @@ internal static class CentralCommands
             return 0;
         });
         yield return version;
+        yield return RosterCommand.Build();
+        yield return LeaveCommand.Build();
+        yield return FindingCommand.Build();
+        yield return NoticeCommand.Build();
+        yield return PointsCommand.Build();
+        yield return CalendarCommand.Build();
+        yield return SettingsCommand.Build();
+        yield return ScoreFilesCommand.Build();
+        yield return ReportCommand.Build();
+        yield return BoardCommand.Build();
+        yield return YearCommand.Build();
+        yield return DeviceCommand.Build();
+        yield return ConfigCommand.Build();
+        yield return ImportJournalCommand.Build();
+        yield return ServeCommand.Build();
     }
 }

@@ -9,5 +9,9 @@ internal static class DeviceCommands
     public static IEnumerable<Command> All()
     {
         yield return VersionCommand.Build();
+        yield return ProbeCommand.Build();
+        yield return RunCommand.Build();
+        yield return ExportCommand.Build();
+        yield return Simulation.PunchStorm.Build();
     }
 }

@@ -1,0 +1,346 @@
+using System.Buffers.Binary;
+using Kiosk.Device.Linux.Serial;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Kiosk.Device.Devices.Fingerprint;
+
+public sealed record R30xOptions(string Name = "fingerprint")
+{
+    /// <summary>57600 8N1 is the factory default (§1 "Serial").</summary>
+    public int BaudRate { get; init; } = 57600;
+
+    public uint Address { get; init; } = R30xPacket.DefaultAddress;
+
+    /// <summary>0x00000000 for most modules (§1: the R30X library's 0xFFFFFFFF default is wrong).</summary>
+    public uint Password { get; init; }
+
+    /// <summary>Host read timeout: §1 "Timing" gives 1 s (Adafruit) to 2 s (pyfingerprint); a 1:1000 search
+    /// on the R307 takes up to 1 s, so 2 s.</summary>
+    public TimeSpan ReplyTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>GenImg polling period while waiting for a finger (an image takes 0.2–0.3 s anyway).</summary>
+    public TimeSpan FingerPollInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+}
+
+public sealed record R30xReply(R30xCode Code, byte[] Data)
+{
+    public bool IsOk => Code == R30xCode.Ok;
+}
+
+/// <summary>ReadSysPara's 16 bytes (§1): status, system id, capacity, security level, address, packet-size
+/// code (0..3 = 32/64/128/256 bytes) and the baud multiplier N (baud = 9600 × N).</summary>
+public sealed record R30xSystemParameters(ushort Status, ushort SystemId, ushort Capacity, ushort SecurityLevel,
+    uint Address, ushort PacketSizeCode, ushort BaudMultiplier)
+{
+    public int PacketBytes => 32 << Math.Min((int)PacketSizeCode, 3);
+
+    public int BaudRate => 9600 * BaudMultiplier;
+
+    public static R30xSystemParameters Parse(ReadOnlySpan<byte> d) => new(
+        BinaryPrimitives.ReadUInt16BigEndian(d), BinaryPrimitives.ReadUInt16BigEndian(d[2..]),
+        BinaryPrimitives.ReadUInt16BigEndian(d[4..]), BinaryPrimitives.ReadUInt16BigEndian(d[6..]),
+        BinaryPrimitives.ReadUInt32BigEndian(d[8..]), BinaryPrimitives.ReadUInt16BigEndian(d[12..]),
+        BinaryPrimitives.ReadUInt16BigEndian(d[14..]));
+}
+
+/// <summary>The instruction set of the ZhianTec R30x/R50x/AS608 family, one method per instruction
+/// (hardware-protocols.md §1). Half duplex: one transaction at a time, each ending in a typed
+/// <see cref="R30xCode"/> — timeouts and corrupt replies included, never an exception for the module's
+/// behaviour (only cancellation escapes).</summary>
+public sealed class R30xModule : IDisposable
+{
+    private readonly ISerialTransport _port;
+    private readonly R30xOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _log;
+    private readonly R30xPacketParser _parser;
+    private readonly Queue<R30xPacket> _packets = new();
+    private readonly byte[] _readBuffer = new byte[512];
+    private readonly SemaphoreSlim _lock = new(1, 1);
+
+    public R30xModule(ISerialTransport port, R30xOptions options, TimeProvider time, ILogger? log = null)
+    {
+        _port = port;
+        _options = options;
+        _time = time;
+        _log = log ?? NullLogger.Instance;
+        _parser = new R30xPacketParser(options.Address);
+    }
+
+    public string PortName => _port.Name;
+
+    public FrameStatistics Statistics => _parser.Statistics;
+
+    /// <summary>Data packet size for DownChar; set from ReadSysPara (default code 2 = 128 bytes).</summary>
+    public int PacketBytes { get; set; } = 128;
+
+    public Task<R30xReply> VerifyPasswordAsync(CancellationToken cancellationToken)
+    {
+        var pwd = new byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(pwd, _options.Password);
+        return SendAsync(R30xInstruction.VfyPwd, pwd, cancellationToken);
+    }
+
+    public async Task<(R30xCode Code, R30xSystemParameters? Parameters)> ReadSystemParametersAsync(CancellationToken cancellationToken)
+    {
+        var reply = await SendAsync(R30xInstruction.ReadSysPara, [], cancellationToken);
+        if (!reply.IsOk)
+        {
+            return (reply.Code, null);
+        }
+
+        if (reply.Data.Length < 16)
+        {
+            return (R30xCode.BadReply, null);
+        }
+
+        var parameters = R30xSystemParameters.Parse(reply.Data);
+        PacketBytes = parameters.PacketBytes;
+        return (R30xCode.Ok, parameters);
+    }
+
+    /// <summary>GenImg: 00 = image taken, 02 = no finger (poll it).</summary>
+    public async Task<R30xCode> CaptureImageAsync(CancellationToken cancellationToken) =>
+        (await SendAsync(R30xInstruction.GenImg, [], cancellationToken)).Code;
+
+    /// <summary>Img2Tz: features of the image into char buffer 1 or 2 (1..6 on the R503).</summary>
+    public async Task<R30xCode> ImageToBufferAsync(byte buffer, CancellationToken cancellationToken) =>
+        (await SendAsync(R30xInstruction.Img2Tz, [buffer], cancellationToken)).Code;
+
+    /// <summary>Match buffer 1 against buffer 2 → score.</summary>
+    public async Task<(R30xCode Code, int Score)> MatchAsync(CancellationToken cancellationToken)
+    {
+        var reply = await SendAsync(R30xInstruction.Match, [], cancellationToken);
+        return reply.IsOk && reply.Data.Length >= 2
+            ? (R30xCode.Ok, BinaryPrimitives.ReadUInt16BigEndian(reply.Data))
+            : (reply.IsOk ? R30xCode.BadReply : reply.Code, 0);
+    }
+
+    /// <summary>Search: BufID, StartPage(2), PageNum(2) → PageID(2), Score(2); 09 = not found.</summary>
+    public async Task<(R30xCode Code, int Slot, int Score)> SearchAsync(byte buffer, int start, int count, CancellationToken cancellationToken)
+    {
+        var reply = await SendAsync(R30xInstruction.Search, [buffer, Hi(start), Lo(start), Hi(count), Lo(count)], cancellationToken);
+        if (!reply.IsOk)
+        {
+            return (reply.Code, -1, 0);
+        }
+
+        return reply.Data.Length >= 4
+            ? (R30xCode.Ok, BinaryPrimitives.ReadUInt16BigEndian(reply.Data), BinaryPrimitives.ReadUInt16BigEndian(reply.Data.AsSpan(2)))
+            : (R30xCode.BadReply, -1, 0);
+    }
+
+    public async Task<R30xCode> RegisterModelAsync(CancellationToken cancellationToken) =>
+        (await SendAsync(R30xInstruction.RegModel, [], cancellationToken)).Code;
+
+    public async Task<R30xCode> StoreAsync(byte buffer, int slot, CancellationToken cancellationToken) =>
+        (await SendAsync(R30xInstruction.Store, [buffer, Hi(slot), Lo(slot)], cancellationToken)).Code;
+
+    public async Task<R30xCode> LoadCharAsync(byte buffer, int slot, CancellationToken cancellationToken) =>
+        (await SendAsync(R30xInstruction.LoadChar, [buffer, Hi(slot), Lo(slot)], cancellationToken)).Code;
+
+    public async Task<R30xCode> DeleteAsync(int slot, int count, CancellationToken cancellationToken) =>
+        (await SendAsync(R30xInstruction.DeleteChar, [Hi(slot), Lo(slot), Hi(count), Lo(count)], cancellationToken)).Code;
+
+    public async Task<R30xCode> EmptyAsync(CancellationToken cancellationToken) =>
+        (await SendAsync(R30xInstruction.Empty, [], cancellationToken)).Code;
+
+    public async Task<(R30xCode Code, int Count)> TemplateCountAsync(CancellationToken cancellationToken)
+    {
+        var reply = await SendAsync(R30xInstruction.TemplateNum, [], cancellationToken);
+        return reply.IsOk && reply.Data.Length >= 2
+            ? (R30xCode.Ok, BinaryPrimitives.ReadUInt16BigEndian(reply.Data))
+            : (reply.IsOk ? R30xCode.BadReply : reply.Code, 0);
+    }
+
+    /// <summary>ReadIndexTable(page 0..3) → 32 bytes; bit b of byte i = slot page*256 + i*8 + b, LSB first (§1).</summary>
+    public async Task<(R30xCode Code, byte[] Table)> ReadIndexTableAsync(int page, CancellationToken cancellationToken)
+    {
+        var reply = await SendAsync(R30xInstruction.ReadIndexTable, [(byte)page], cancellationToken);
+        return reply.IsOk && reply.Data.Length >= 32
+            ? (R30xCode.Ok, reply.Data[..32])
+            : (reply.IsOk ? R30xCode.BadReply : reply.Code, []);
+    }
+
+    /// <summary>AuraLedConfig (R50x): ctrl 1 breathing … 4 off, speed, colour 1 red 2 blue 3 purple, count 0 = for ever.</summary>
+    public async Task<R30xCode> AuraLedAsync(byte control, byte speed, byte colour, byte count, CancellationToken cancellationToken) =>
+        (await SendAsync(R30xInstruction.AuraLedConfig, [control, speed, colour, count], cancellationToken)).Code;
+
+    /// <summary>UpChar: the ack, then data packets (PID 02) until the end packet (PID 08) — read until PID 08,
+    /// never assume a count (§1 "Template transfer"; a 512-byte template is 4×128 on R30x, 1536 on new R503).</summary>
+    public async Task<(R30xCode Code, byte[] Template)> UploadTemplateAsync(byte buffer, CancellationToken cancellationToken)
+    {
+        await _lock.WaitAsync(cancellationToken);
+        try
+        {
+            var reply = await TransactAsync(R30xPacket.Command(R30xInstruction.UpChar, buffer), cancellationToken);
+            if (!reply.IsOk)
+            {
+                return (reply.Code, []);
+            }
+
+            var checksumErrors = _parser.Statistics.Errors;
+            var template = new List<byte>(1536);
+            while (true)
+            {
+                var packet = await ReadPacketAsync(cancellationToken);
+                if (packet is null)
+                {
+                    _log.LogWarning("Fingerprint module on {Port}: template upload stopped after {Bytes} bytes (timeout)", _port.Name, template.Count);
+                    return (R30xCode.Timeout, []);
+                }
+
+                if (packet.Pid is not (R30xPid.Data or R30xPid.EndOfData) || _parser.Statistics.Errors != checksumErrors)
+                {
+                    // A dropped (corrupt) data packet would silently shorten the template: refuse it whole.
+                    _log.LogWarning("Fingerprint module on {Port}: corrupt packet during template upload ({Stats})", _port.Name, _parser.Statistics);
+                    return (R30xCode.BadReply, []);
+                }
+
+                template.AddRange(packet.Payload);
+                if (packet.Pid == R30xPid.EndOfData)
+                {
+                    return (R30xCode.Ok, template.ToArray());
+                }
+            }
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <summary>DownChar: the ack, then the host sends data packets of <see cref="PacketBytes"/>, the last one
+    /// PID 08 — each checksummed with the PID it carries (§1; Adafruit adds 0x02 even for 08, a bug).</summary>
+    public async Task<R30xCode> DownloadTemplateAsync(byte buffer, ReadOnlyMemory<byte> template, CancellationToken cancellationToken)
+    {
+        if (template.IsEmpty)
+        {
+            throw new ArgumentException("A template has at least one byte.", nameof(template));
+        }
+
+        await _lock.WaitAsync(cancellationToken);
+        try
+        {
+            var reply = await TransactAsync(R30xPacket.Command(R30xInstruction.DownChar, buffer), cancellationToken);
+            if (!reply.IsOk)
+            {
+                return reply.Code;
+            }
+
+            for (var offset = 0; offset < template.Length; offset += PacketBytes)
+            {
+                var size = Math.Min(PacketBytes, template.Length - offset);
+                var last = offset + size >= template.Length;
+                var packet = new R30xPacket(last ? R30xPid.EndOfData : R30xPid.Data, template.Slice(offset, size).ToArray(), _options.Address);
+                await _port.WriteAsync(packet.Encode(), cancellationToken);
+            }
+
+            return R30xCode.Ok;
+        }
+        catch (SerialPortGoneException gone)
+        {
+            _log.LogWarning("Fingerprint module on {Port} is gone: {Reason}", _port.Name, gone.Reason);
+            return R30xCode.PortGone;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <summary>One command → one ack. The ack's first payload byte is the confirmation code.</summary>
+    public async Task<R30xReply> SendAsync(R30xInstruction instruction, byte[] parameters, CancellationToken cancellationToken)
+    {
+        await _lock.WaitAsync(cancellationToken);
+        try
+        {
+            return await TransactAsync(R30xPacket.Command(instruction, parameters), cancellationToken);
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        _port.Dispose();
+        _lock.Dispose();
+    }
+
+    private async Task<R30xReply> TransactAsync(R30xPacket command, CancellationToken cancellationToken)
+    {
+        var instruction = (R30xInstruction)command.Payload[0];
+        try
+        {
+            // Half duplex: anything queued now is stale (e.g. the R503's 0x55 "ready" byte, §1).
+            _port.DiscardInput();
+            _packets.Clear();
+            await _port.WriteAsync((command with { Address = _options.Address }).Encode(), cancellationToken);
+            var ack = await ReadPacketAsync(cancellationToken);
+            if (ack is null)
+            {
+                _log.LogWarning("Fingerprint module on {Port}: no reply to {Instruction} within {Timeout}", _port.Name, instruction, _options.ReplyTimeout);
+                return new R30xReply(R30xCode.Timeout, []);
+            }
+
+            if (ack.Pid != R30xPid.Ack || ack.Payload.Length == 0)
+            {
+                _log.LogWarning("Fingerprint module on {Port}: expected an ack to {Instruction}, got PID {Pid}", _port.Name, instruction, ack.Pid);
+                return new R30xReply(R30xCode.BadReply, []);
+            }
+
+            var code = R30xCodes.FromByte(ack.Payload[0]);
+            if (code is not (R30xCode.Ok or R30xCode.NoFinger))
+            {
+                _log.LogDebug("Fingerprint module on {Port}: {Instruction} → 0x{Code:X2} {Meaning}", _port.Name, instruction, ack.Payload[0], R30xCodes.Describe(code));
+            }
+
+            return new R30xReply(code, ack.Payload[1..]);
+        }
+        catch (SerialPortGoneException gone)
+        {
+            _log.LogWarning("Fingerprint module on {Port} is gone during {Instruction}: {Reason}", _port.Name, instruction, gone.Reason);
+            return new R30xReply(R30xCode.PortGone, []);
+        }
+    }
+
+    private async Task<R30xPacket?> ReadPacketAsync(CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
+        while (_packets.Count == 0)
+        {
+            var remaining = _options.ReplyTimeout - _time.GetElapsedTime(started);
+            if (remaining <= TimeSpan.Zero)
+            {
+                return null;
+            }
+
+            var n = await _port.ReadAsync(_readBuffer, remaining, cancellationToken);
+            if (n == 0)
+            {
+                return null;
+            }
+
+            for (var i = 0; i < n; i++)
+            {
+                if (_parser.TryPush(_readBuffer[i], out var packet))
+                {
+                    _packets.Enqueue(packet!);
+                }
+                else if (_parser.LastError is not (R30xPacketError.None or R30xPacketError.Garbage))
+                {
+                    _log.LogWarning("Bad packet from the fingerprint module on {Port}: {Reason} ({Stats})", _port.Name, _parser.LastError, _parser.Statistics);
+                }
+            }
+        }
+
+        return _packets.Dequeue();
+    }
+
+    private static byte Hi(int value) => (byte)(value >> 8);
+
+    private static byte Lo(int value) => (byte)value;
+}

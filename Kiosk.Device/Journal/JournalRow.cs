@@ -1,0 +1,63 @@
+using System.Globalization;
+using System.Text.Json;
+using Kiosk.Core.Events;
+
+namespace Kiosk.Device.Journal;
+
+/// <summary>Outbox state of a row: pending (never sent), sent (published, waiting for the centre's
+/// application acknowledgement), acked (the centre stored it; architecture decision 3).</summary>
+internal enum OutboxState { Pending, Sent, Acked }
+
+/// <summary>One journal row as read back, with its delivery bookkeeping.</summary>
+internal sealed record JournalRow(long Sequence, int Segment, string Kind, string? WorkerId, DateTimeOffset At,
+    string BootId, long MonotonicMs, ClockQuality Clock, string PrevHash, string Hash, string EnvelopeJson,
+    OutboxState Outbox, int Attempts)
+{
+    public JournalEnvelope Envelope() => JournalJson.Parse(EnvelopeJson);
+}
+
+/// <summary>The serialisation the journal stores. It must be the same default serialisation JournalHash
+/// canonicalises with, so a stored envelope re-hashes to its stored hash.</summary>
+internal static class JournalJson
+{
+    public static string Serialize(JournalEnvelope envelope) => JsonSerializer.Serialize(envelope);
+
+    public static JournalEnvelope Parse(string json) =>
+        JsonSerializer.Deserialize<JournalEnvelope>(json) ?? throw new JsonException("The envelope is JSON null.");
+
+    public static string Kind(AttendanceEvent e) => e switch
+    {
+        Punch => "punch",
+        UnknownCard => "unknown_card",
+        FingerNotRecognised => "finger_not_recognised",
+        Excuse => "excuse",
+        LeaveRequest => "leave",
+        Outing => "outing",
+        InspectionFinding => "inspection",
+        SecretaryPoints => "secretary_points",
+        Enrolment => "enrolment",
+        SecretaryLogin => "secretary_login",
+        ClockCorrection => "clock_correction",
+        ChainRestarted => "chain_restarted",
+        _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "Unknown event type."),
+    };
+
+    public static string? WorkerOf(AttendanceEvent e) => e switch
+    {
+        Punch p => p.WorkerId,
+        FingerNotRecognised f => f.ClaimedWorkerId,
+        Excuse x => x.WorkerId,
+        LeaveRequest l => l.WorkerId,
+        Outing o => o.WorkerId,
+        InspectionFinding i => i.WorkerId,
+        SecretaryPoints s => s.WorkerId,
+        Enrolment n => n.WorkerId,
+        SecretaryLogin s => s.WorkerId,
+        _ => null,
+    };
+
+    public static string LocalText(DateTimeOffset at) => at.DateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff", CultureInfo.InvariantCulture);
+
+    public static DateTimeOffset FromLocalText(string local, long offsetMinutes) =>
+        new(DateTime.ParseExact(local, "yyyy-MM-dd'T'HH:mm:ss.fff", CultureInfo.InvariantCulture), TimeSpan.FromMinutes(offsetMinutes));
+}

@@ -1,0 +1,116 @@
+using Microsoft.Data.Sqlite;
+
+namespace Kiosk.Device.Journal;
+
+/// <summary>Opening connections and versioned migrations of the journal file (architecture decision 2).
+/// Every connection, the writer's and every reader's, gets WAL and synchronous=FULL: WAL alone with the
+/// default NORMAL can lose the last commits on power loss, and a shown "签到成功" must survive a power cut.</summary>
+internal static class JournalSchema
+{
+    /// <summary>Ordered migrations; index + 1 is the schema version kept in PRAGMA user_version.
+    /// Never edit a shipped step: append a new one.</summary>
+    private static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE journal (
+            seq INTEGER PRIMARY KEY,
+            segment INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            worker_id TEXT,
+            local_date TEXT NOT NULL,
+            local_time TEXT NOT NULL,
+            utc_offset_min INTEGER NOT NULL,
+            boot_id TEXT NOT NULL,
+            monotonic_ms INTEGER NOT NULL,
+            clock TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL,
+            envelope TEXT NOT NULL,
+            outbox_state TEXT NOT NULL DEFAULT 'pending' CHECK (outbox_state IN ('pending', 'sent', 'acked')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_attempt_utc TEXT,
+            acked_utc TEXT
+        );
+        CREATE INDEX journal_day ON journal(local_date, worker_id);
+        CREATE INDEX journal_outbox ON journal(outbox_state, seq);
+        CREATE TABLE chain_breaks (seq INTEGER PRIMARY KEY, reason TEXT NOT NULL, detected_utc TEXT NOT NULL);
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        """,
+        """
+        CREATE TABLE office_config (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            version TEXT NOT NULL,
+            json TEXT NOT NULL,
+            received_utc TEXT NOT NULL
+        );
+        """,
+    ];
+
+    public static int LatestVersion => Migrations.Length;
+
+    public static SqliteConnection Open(string path, bool readOnly = false)
+    {
+        var builder = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+            DefaultTimeout = 10,
+        };
+        var connection = new SqliteConnection(builder.ToString());
+        connection.Open();
+        // journal_mode is persistent in the file, but a read-only connection cannot switch it; the others
+        // are per connection and must be set on each one.
+        Execute(connection, readOnly
+            ? "PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000;"
+            : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;");
+        return connection;
+    }
+
+    /// <summary>Brings the file to the latest schema, one transaction per step, so a power cut during a
+    /// migration leaves the previous version intact.</summary>
+    public static void Migrate(SqliteConnection connection)
+    {
+        var version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version"), System.Globalization.CultureInfo.InvariantCulture);
+        if (version > Migrations.Length)
+        {
+            throw new InvalidOperationException(
+                $"The journal has schema version {version}, newer than this program knows ({Migrations.Length}). Install the newer kiosk version again instead of downgrading.");
+        }
+
+        for (var step = version; step < Migrations.Length; step++)
+        {
+            using var transaction = connection.BeginTransaction();
+            using (var command = connection.CreateCommand())
+            {
+                command.Transaction = transaction;
+                command.CommandText = Migrations[step];
+                command.ExecuteNonQuery();
+            }
+
+            using (var bump = connection.CreateCommand())
+            {
+                bump.Transaction = transaction;
+                // PRAGMA takes no parameters; the value is an integer we computed.
+                bump.CommandText = "PRAGMA user_version = " + (step + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                bump.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+        }
+    }
+
+    public static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    public static object? Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+}

@@ -1,0 +1,91 @@
+using System.Globalization;
+using Kiosk.Core.Events;
+using Kiosk.Core.Roster;
+using Kiosk.Core.Schedule;
+using Kiosk.Device.Devices;
+using Microsoft.Extensions.Logging;
+
+namespace Kiosk.Device.Punching;
+
+/// <summary>The use cases at the door once identification is done (issue 4, "Punch flow"): a known worker's
+/// punch, an unknown card, a finger that was not recognised. Each one is committed to the journal BEFORE the
+/// screen and the buzzer say anything (architecture decision 2), and every attempt is journalled, duplicates
+/// included: the rules decide what a punch means, the journal only records that it happened.</summary>
+internal sealed class PunchRecorder
+{
+    public const string UnknownCardText = "未登记的卡";
+    public const string FingerNotRecognisedText = "指纹未识别，请重试";
+    public const string ClockUntrustedText = "时钟未校准";
+
+    private readonly KioskContext kiosk;
+
+    public PunchRecorder(KioskContext kiosk) => this.kiosk = kiosk;
+
+    public async Task<Screen> RecordPunchAsync(Worker worker, string? badgeId, int? slot, PunchMethod method, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(worker);
+        var stamp = kiosk.Clock.Stamp();
+        var date = KioskContext.DateOf(stamp.Local);
+        if (!worker.IsEmployedOn(date))
+        {
+            return await RecordUnknownCardAsync(badgeId ?? worker.Id, "卡已停用", cancellationToken);
+        }
+
+        var classification = kiosk.Classifier.Classify(stamp.Local, kiosk.Today.For(worker.Id, date), kiosk.Office.Calendar);
+        var envelope = await kiosk.Journal.AppendAsync(new Punch(worker.Id, badgeId, slot, method, stamp.Local), stamp, cancellationToken);
+        kiosk.Today.Add(worker.Id, stamp.Local);
+
+        var outcome = classification.Outcome;
+        if (outcome == PunchOutcome.Duplicate)
+        {
+            kiosk.Log.LogInformation("Duplicate punch attempt by {Worker} at {At} (already counted at {First}), sequence {Sequence}",
+                worker.Id, stamp.Local, classification.DuplicateOf, envelope.Sequence);
+        }
+        else
+        {
+            kiosk.Log.LogInformation("Punch {Sequence}: {Worker} {Method} at {At} → {Outcome} {Minutes} min (clock {Clock})",
+                envelope.Sequence, worker.Id, method, stamp.Local, outcome, classification.Minutes, stamp.Quality);
+        }
+
+        if (outcome is PunchOutcome.OnTime or PunchOutcome.Late or PunchOutcome.SeriouslyLate or PunchOutcome.LateCountsAsHalfDayAbsence or PunchOutcome.EarlyLeave)
+        {
+            kiosk.Devices.Signal.Success();
+        }
+        else
+        {
+            kiosk.Devices.Signal.Attention();
+        }
+
+        var footer = !stamp.Trusted ? ClockUntrustedText
+            : kiosk.Office.Calendar.KindOf(date) == Core.Calendar.DayKind.Unknown ? "日历未知"
+            : null;
+        return ScreenText.Fit(worker.Name + " " + ScreenText.Hm(stamp.Local), classification.ToDisplayText(), footer);
+    }
+
+    public async Task<Screen> RecordUnknownCardAsync(string badgeId, string text, CancellationToken cancellationToken)
+    {
+        var stamp = kiosk.Clock.Stamp();
+        var envelope = await kiosk.Journal.AppendAsync(new UnknownCard(badgeId, stamp.Local), stamp, cancellationToken);
+        kiosk.Log.LogWarning("Card {Badge} is not on the roster of office {Office} (roster {Version}); journalled as sequence {Sequence}",
+            badgeId, kiosk.Options.OfficeId, kiosk.Office.Roster.Version, envelope.Sequence);
+        kiosk.Devices.Signal.Refusal();
+        return ScreenText.Fit(text, badgeId, stamp.Trusted ? null : ClockUntrustedText);
+    }
+
+    public async Task<Screen> RecordFingerNotRecognisedAsync(string? badgeId, Worker? claimed, FingerMatch match, CancellationToken cancellationToken)
+    {
+        var stamp = kiosk.Clock.Stamp();
+        var envelope = await kiosk.Journal.AppendAsync(new FingerNotRecognised(badgeId, claimed?.Id, stamp.Local), stamp, cancellationToken);
+        kiosk.Log.LogWarning("Finger not recognised (badge {Badge}, claimed worker {Worker}, module said {Status} score {Score}); sequence {Sequence}",
+            badgeId, claimed?.Id, match.Status, match.Score, envelope.Sequence);
+        kiosk.Devices.Signal.Refusal();
+        return ScreenText.Fit(FingerNotRecognisedText, claimed?.Name);
+    }
+
+    internal static string Describe(FingerStatus status) => status switch
+    {
+        FingerStatus.NoFinger or FingerStatus.Timeout => "未检测到手指",
+        FingerStatus.CaptureFailed or FingerStatus.TooFewFeatures => "指纹不清，请重试",
+        _ => "指纹模块故障 " + ((int)status).ToString(CultureInfo.InvariantCulture),
+    };
+}

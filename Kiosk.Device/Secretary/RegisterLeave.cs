@@ -1,0 +1,67 @@
+using System.Globalization;
+using Kiosk.Core.Events;
+using Kiosk.Core.Roster;
+using Kiosk.Device.Punching;
+using Microsoft.Extensions.Logging;
+
+namespace Kiosk.Device.Secretary;
+
+/// <summary>登记请假: type, start (MMDD, Enter alone = today), half-day, length in half-days. The request
+/// travels as Requested; only the centre approves along the ladder (attendance-policy.md, "Leave").</summary>
+internal sealed class RegisterLeave(SecretaryPrompt prompt)
+{
+    public static readonly IReadOnlyList<(LeaveType Type, string Text)> Types =
+    [
+        (LeaveType.Personal, "事假"), (LeaveType.Sick, "病假"), (LeaveType.Annual, "年休假"), (LeaveType.Marriage, "婚假"),
+        (LeaveType.Maternity, "产假"), (LeaveType.Nursing, "哺乳假"), (LeaveType.Bereavement, "丧假"), (LeaveType.Public, "公假"),
+        (LeaveType.Other, "其他"),
+    ];
+
+    public async Task RunAsync(Worker officer, CancellationToken cancellationToken)
+    {
+        var kiosk = prompt.Kiosk;
+        var worker = await prompt.ReadWorkerAsync("登记请假", cancellationToken);
+        if (worker is null || await prompt.ChooseAsync("假别", Types.Select(t => t.Text).ToList(), cancellationToken) is not { } type)
+        {
+            return;
+        }
+
+        var today = KioskContext.DateOf(kiosk.Clock.Stamp().Local);
+        DateOnly start;
+        while (true)
+        {
+            var typed = await prompt.ReadNumberAsync("开始日期 月日", "如0302 确认=今天", acceptCard: false, cancellationToken);
+            if (typed is null)
+            {
+                return;
+            }
+
+            if (DateOnly.TryParseExact(today.Year.ToString(CultureInfo.InvariantCulture) + typed.PadLeft(4, '0'), "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out start))
+            {
+                break;
+            }
+
+            await prompt.MessageAsync(cancellationToken, "日期不对", typed);
+        }
+
+        if (await prompt.ChooseAsync("从", ["上午", "下午"], cancellationToken) is not { } half)
+        {
+            return;
+        }
+
+        var count = await prompt.ReadNumberAsync("共几个半天", "1-60", acceptCard: false, cancellationToken);
+        if (count is null || !int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out var halfDays) || halfDays is < 1 or > 60)
+        {
+            return;
+        }
+
+        var stamp = kiosk.Clock.Stamp();
+        var leave = new LeaveRequest("kiosk-" + kiosk.Options.DeviceId + "-" + Guid.NewGuid().ToString("N")[..12], worker.Id, Types[type].Type,
+            start, half == 0 ? Session.Morning : Session.Afternoon, halfDays, LeaveState.Requested, null, null, officer.Id, null, stamp.Local);
+        var envelope = await kiosk.Journal.AppendAsync(leave, stamp, cancellationToken);
+        kiosk.Log.LogInformation("Leave {LeaveId} requested for {Worker}: {Type} from {Start} {Session}, {HalfDays} half-days, by {Officer}; sequence {Sequence}",
+            leave.LeaveId, worker.Id, leave.Type, start, leave.StartSession, halfDays, officer.Id, envelope.Sequence);
+        kiosk.Devices.Signal.Success();
+        await prompt.MessageAsync(cancellationToken, "请假已登记", worker.Name, Types[type].Text + " " + halfDays.ToString(CultureInfo.InvariantCulture) + "个半天", "待中心审批");
+    }
+}

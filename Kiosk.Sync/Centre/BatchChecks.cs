@@ -1,0 +1,125 @@
+using System.Text;
+using System.Text.Json;
+using Kiosk.Core.Events;
+using Kiosk.Sync.Contract;
+
+namespace Kiosk.Sync.Centre;
+
+/// <summary>The content checks on a batch (docs/protocol.md, "Centre behaviour") and the raw text of its events.</summary>
+internal static class BatchChecks
+{
+    /// <summary>Below this many events the hashes are checked on one thread (not worth fanning out).</summary>
+    private const int ParallelThreshold = 64;
+
+    /// <summary>null when the batch is well formed: 1..MaxBatchEvents events of this device, consecutive sequences,
+    /// every hash matching its content (JournalHash, decision 2). Otherwise the rejection reason and detail.</summary>
+    public static (string Reason, string Detail)? Check(EventBatch batch)
+    {
+        var events = batch.Events;
+        if (events.Count is 0 or > InboxStore.MaxBatchEvents)
+        {
+            return (RejectReasons.BadEnvelope, $"a batch holds 1..{InboxStore.MaxBatchEvents} events, this one {events.Count}");
+        }
+
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i];
+            if (e.OfficeId != batch.OfficeId || e.DeviceId != batch.DeviceId)
+            {
+                return (RejectReasons.BadEnvelope, $"event {e.Sequence} names {e.OfficeId}/{e.DeviceId}, not the batch's device");
+            }
+
+            // docs/protocol.md "Identifiers": a batch is a run of consecutive sequences starting at 1 or later.
+            if (e.Sequence < 1 || (i > 0 && e.Sequence != events[i - 1].Sequence + 1))
+            {
+                return (RejectReasons.BadEnvelope, $"event {e.Sequence} breaks the run of consecutive sequences");
+            }
+        }
+
+        // Re-computing each hash is the centre's most expensive check (a JSON serialisation per event); spread it
+        // over the cores for full batches, and report the first bad event either way.
+        var firstBad = int.MaxValue;
+        if (events.Count < ParallelThreshold)
+        {
+            for (var i = 0; i < events.Count && firstBad == int.MaxValue; i++)
+            {
+                firstBad = JournalHash.Verify(events[i]) ? int.MaxValue : i;
+            }
+        }
+        else
+        {
+            Parallel.For(0, events.Count, i =>
+            {
+                if (!JournalHash.Verify(events[i]))
+                {
+                    InterlockedMin(ref firstBad, i);
+                }
+            });
+        }
+
+        return firstBad == int.MaxValue
+            ? null
+            : (RejectReasons.HashMismatch, $"event {events[firstBad].Sequence}: its hash does not match its content");
+    }
+
+    /// <summary>The exact text of each element of the payload's "events" array, so the centre keeps each envelope as
+    /// received (issue 6) without serialising it again. null when the shape is not the expected one.</summary>
+    public static IReadOnlyList<string>? EnvelopeTexts(ReadOnlyMemory<byte> payload, int expected)
+    {
+        if (payload.IsEmpty)
+        {
+            return null;
+        }
+
+        try
+        {
+            var reader = new Utf8JsonReader(payload.Span);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isEvents = reader.ValueTextEquals("events"u8);
+                reader.Read();
+                if (!isEvents || reader.TokenType != JsonTokenType.StartArray)
+                {
+                    reader.Skip();
+                    continue;
+                }
+
+                var texts = new List<string>(expected);
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    var start = (int)reader.TokenStartIndex;
+                    reader.Skip();
+                    texts.Add(Encoding.UTF8.GetString(payload.Span[start..(int)reader.BytesConsumed]));
+                }
+
+                return texts.Count == expected ? texts : null;
+            }
+        }
+        catch (JsonException)
+        {
+            // Already parsed once by the deserialiser; unreachable in practice, and the caller re-serialises instead.
+        }
+
+        return null;
+    }
+
+    private static void InterlockedMin(ref int target, int value)
+    {
+        var current = Volatile.Read(ref target);
+        while (value < current)
+        {
+            var seen = Interlocked.CompareExchange(ref target, value, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
+    }
+}

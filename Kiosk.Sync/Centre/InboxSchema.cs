@@ -1,0 +1,137 @@
+using Microsoft.Data.Sqlite;
+
+namespace Kiosk.Sync.Centre;
+
+/// <summary>The inbox's tables in the central store (docs/protocol.md, "Centre store"). The central service calls
+/// <see cref="MigrateAsync"/> on its own database file; it is idempotent and versioned by sync_schema.</summary>
+public static class InboxSchema
+{
+    public const int Version = 1;
+
+    private const string V1 = """
+        CREATE TABLE IF NOT EXISTS sync_schema (version INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS devices (
+            device_id           TEXT PRIMARY KEY,
+            office_id           TEXT NOT NULL,
+            public_key_pem      TEXT NOT NULL,
+            registered_at       TEXT NOT NULL,
+            retired_at          TEXT,
+            last_seen_at        TEXT,
+            watermark_seq       INTEGER NOT NULL DEFAULT 0,
+            watermark_event_at  TEXT,
+            status_online       INTEGER,
+            status_at           TEXT,
+            complete_up_to      TEXT,
+            complete_up_to_seq  INTEGER,
+            queue_depth         INTEGER,
+            oldest_unacked_at   TEXT,
+            clock_state         TEXT,
+            software_version    TEXT,
+            config_version      TEXT,
+            free_disk_bytes     INTEGER
+        );
+        CREATE INDEX IF NOT EXISTS devices_office ON devices(office_id);
+        CREATE TABLE IF NOT EXISTS batches (
+            batch_pk         INTEGER PRIMARY KEY,
+            device_id        TEXT NOT NULL,
+            batch_id         TEXT NOT NULL,
+            signature        TEXT NOT NULL,
+            signed_text      TEXT NOT NULL,
+            source           TEXT NOT NULL,
+            received_at      TEXT NOT NULL,
+            UNIQUE (device_id, signature)
+        );
+        CREATE TABLE IF NOT EXISTS events (
+            event_pk       INTEGER PRIMARY KEY,
+            device_id      TEXT NOT NULL,
+            seq            INTEGER NOT NULL,
+            office_id      TEXT NOT NULL,
+            kind           TEXT NOT NULL,
+            local_at       TEXT NOT NULL,
+            utc_offset_min INTEGER NOT NULL,
+            hash           TEXT NOT NULL,
+            envelope_json  TEXT NOT NULL,
+            batch_pk       INTEGER NOT NULL REFERENCES batches(batch_pk),
+            received_at    TEXT NOT NULL,
+            UNIQUE (device_id, seq)
+        );
+        CREATE INDEX IF NOT EXISTS events_office_local ON events(office_id, local_at);
+        CREATE TABLE IF NOT EXISTS rejections (
+            id           INTEGER PRIMARY KEY,
+            received_at  TEXT NOT NULL,
+            topic        TEXT,
+            office_id    TEXT,
+            device_id    TEXT,
+            batch_id     TEXT,
+            reason       TEXT NOT NULL,
+            detail       TEXT NOT NULL,
+            payload      BLOB
+        );
+        """;
+
+    /// <summary>Opens a connection with the settings every inbox connection needs: WAL, synchronous=FULL (set on
+    /// every connection, decision 2), a busy timeout so several central processes can share the file.</summary>
+    public static async Task<SqliteConnection> OpenAsync(string databasePath, CancellationToken ct)
+    {
+        var builder = new SqliteConnectionStringBuilder
+        {
+            DataSource = databasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 30,
+        };
+        var connection = new SqliteConnection(builder.ToString());
+        try
+        {
+            await connection.OpenAsync(ct);
+            await using var pragma = connection.CreateCommand();
+            pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;";
+            await pragma.ExecuteNonQueryAsync(ct);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Creates or upgrades the inbox tables in <paramref name="databasePath"/>.</summary>
+    public static async Task MigrateAsync(string databasePath, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(databasePath, ct);
+        await MigrateAsync(connection, ct);
+    }
+
+    public static async Task MigrateAsync(SqliteConnection connection, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+        await using (var create = connection.CreateCommand())
+        {
+            create.Transaction = tx;
+            create.CommandText = V1;
+            await create.ExecuteNonQueryAsync(ct);
+        }
+
+        await using (var version = connection.CreateCommand())
+        {
+            version.Transaction = tx;
+            version.CommandText = "SELECT COALESCE(MAX(version), 0) FROM sync_schema";
+            var current = Convert.ToInt32(await version.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+            if (current > Version)
+            {
+                throw new InvalidOperationException(
+                    $"the central store has sync schema {current}, newer than this program's {Version}: upgrade the program");
+            }
+
+            if (current < Version)
+            {
+                version.CommandText = $"INSERT INTO sync_schema(version) VALUES ({Version})";
+                await version.ExecuteNonQueryAsync(ct);
+            }
+        }
+
+        await tx.CommitAsync(ct);
+    }
+}

@@ -1,0 +1,147 @@
+using System.Globalization;
+using System.Text;
+using Kiosk.Sync.Contract;
+using Microsoft.Data.Sqlite;
+
+namespace Kiosk.Sync.Centre;
+
+/// <summary>The write transaction of the inbox: events, their batch and the device's watermark, all or nothing
+/// (decision 3: stored exactly once, in one transaction with the watermark).</summary>
+public sealed partial class InboxStore
+{
+    private readonly record struct InsertOutcome(int Stored, int Duplicates, long Watermark, string? Conflict);
+
+    private async Task<InsertOutcome> InsertAsync(SqliteConnection db, EventBatch batch, IReadOnlyList<string>? texts,
+        string source, CancellationToken ct)
+    {
+        var now = Iso(_time.GetUtcNow());
+        var events = batch.Events;
+        // BEGIN IMMEDIATE: the write lock is taken first, so the existence check below and the inserts see the same
+        // table even with several central processes on one file.
+        await using var tx = (SqliteTransaction)await db.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, ct);
+        var already = await ExistingHashesAsync(db, tx, batch.DeviceId, events[0].Sequence, events[^1].Sequence, ct);
+        var fresh = new List<int>(events.Count);
+        for (var i = 0; i < events.Count; i++)
+        {
+            if (!already.TryGetValue(events[i].Sequence, out var storedHash))
+            {
+                fresh.Add(i);
+            }
+            else if (!string.Equals(storedHash, events[i].Hash, StringComparison.Ordinal))
+            {
+                // Same (device, sequence), different content: never overwrite what was received (issue 6).
+                await tx.RollbackAsync(ct);
+                return new InsertOutcome(0, 0, -1,
+                    $"sequence {events[i].Sequence} is already stored with hash {storedHash}, this batch has {events[i].Hash}");
+            }
+        }
+
+        if (fresh.Count > 0)
+        {
+            var batchPk = await InsertBatchAsync(db, tx, batch, source, now, ct);
+            await using var insert = db.CreateCommand();
+            insert.Transaction = tx;
+            insert.CommandText = """
+                INSERT INTO events(device_id, seq, office_id, kind, local_at, utc_offset_min, hash, envelope_json, batch_pk, received_at)
+                VALUES ($d, $s, $o, $k, $l, $m, $h, $j, $b, $r)
+                """;
+            var pSeq = insert.Parameters.Add("$s", SqliteType.Integer);
+            var pKind = insert.Parameters.Add("$k", SqliteType.Text);
+            var pLocal = insert.Parameters.Add("$l", SqliteType.Text);
+            var pOffset = insert.Parameters.Add("$m", SqliteType.Integer);
+            var pHash = insert.Parameters.Add("$h", SqliteType.Text);
+            var pJson = insert.Parameters.Add("$j", SqliteType.Text);
+            insert.Parameters.AddWithValue("$d", batch.DeviceId);
+            insert.Parameters.AddWithValue("$o", batch.OfficeId);
+            insert.Parameters.AddWithValue("$b", batchPk);
+            insert.Parameters.AddWithValue("$r", now);
+            foreach (var i in fresh)
+            {
+                var e = events[i];
+                pSeq.Value = e.Sequence;
+                pKind.Value = KindNames.TryGetValue(e.Event.GetType(), out var k) ? k : e.Event.GetType().Name;
+                pLocal.Value = LocalText(e.Event.At);
+                pOffset.Value = (int)e.Event.At.Offset.TotalMinutes;
+                pHash.Value = e.Hash;
+                pJson.Value = texts?[i] ?? Encoding.UTF8.GetString(SyncJson.Serialize(e));
+                insert.ExecuteNonQuery(); // Microsoft.Data.Sqlite is synchronous underneath; skip the async wrapper per row
+            }
+        }
+
+        var watermark = await AdvanceWatermarkAsync(db, tx, batch.DeviceId, now, ct);
+        await tx.CommitAsync(ct);
+        return new InsertOutcome(fresh.Count, events.Count - fresh.Count, watermark, null);
+    }
+
+    private static async Task<Dictionary<long, string>> ExistingHashesAsync(SqliteConnection db, SqliteTransaction tx,
+        string deviceId, long first, long last, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = "SELECT seq, hash FROM events WHERE device_id = $d AND seq BETWEEN $f AND $l";
+        cmd.Parameters.AddWithValue("$d", deviceId);
+        cmd.Parameters.AddWithValue("$f", first);
+        cmd.Parameters.AddWithValue("$l", last);
+        var found = new Dictionary<long, string>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            found[reader.GetInt64(0)] = reader.GetString(1);
+        }
+
+        return found;
+    }
+
+    private static async Task<long> InsertBatchAsync(SqliteConnection db, SqliteTransaction tx, EventBatch batch,
+        string source, string now, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = """
+            INSERT INTO batches(device_id, batch_id, signature, signed_text, source, received_at) VALUES ($d, $i, $s, $t, $src, $r)
+            ON CONFLICT(device_id, signature) DO UPDATE SET batch_id = batches.batch_id
+            RETURNING batch_pk
+            """;
+        cmd.Parameters.AddWithValue("$d", batch.DeviceId);
+        cmd.Parameters.AddWithValue("$i", batch.BatchId);
+        cmd.Parameters.AddWithValue("$s", batch.Signature);
+        cmd.Parameters.AddWithValue("$t", Encoding.UTF8.GetString(
+            BatchSignature.CanonicalBytes(batch.OfficeId, batch.DeviceId, batch.BatchId, batch.Events)));
+        cmd.Parameters.AddWithValue("$src", source);
+        cmd.Parameters.AddWithValue("$r", now);
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Moves the device's watermark over every contiguous sequence now stored; a hole stops it, so the ack
+    /// names only the contiguous prefix and the device resends the hole (issue 5, "Centre side").</summary>
+    private static async Task<long> AdvanceWatermarkAsync(SqliteConnection db, SqliteTransaction tx, string deviceId,
+        string now, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.Parameters.AddWithValue("$d", deviceId);
+        cmd.CommandText = "SELECT watermark_seq FROM devices WHERE device_id = $d";
+        var watermark = Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+        var start = watermark;
+        string? lastLocal = null;
+        cmd.CommandText = "SELECT seq, local_at, utc_offset_min FROM events WHERE device_id = $d AND seq > $w ORDER BY seq";
+        cmd.Parameters.AddWithValue("$w", watermark);
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct) && reader.GetInt64(0) == watermark + 1)
+            {
+                watermark++;
+                lastLocal = reader.GetString(1) + OffsetText(reader.GetInt32(2));
+            }
+        }
+
+        cmd.CommandText = watermark > start
+            ? "UPDATE devices SET watermark_seq = $w, watermark_event_at = $a, last_seen_at = $n WHERE device_id = $d"
+            : "UPDATE devices SET last_seen_at = $n WHERE device_id = $d";
+        cmd.Parameters["$w"].Value = watermark;
+        cmd.Parameters.AddWithValue("$a", (object?)lastLocal ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$n", now);
+        await cmd.ExecuteNonQueryAsync(ct);
+        return watermark;
+    }
+}

@@ -1,0 +1,264 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Kiosk.Core.Events;
+using Kiosk.Sync.Contract;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Kiosk.Sync.Centre;
+
+/// <summary>The centre's inbox over the central SQLite store. Stores each (device, sequence) exactly once, in ONE
+/// transaction with the device's contiguous watermark (decision 3), and rejects — recording and logging why — what
+/// is malformed, unsigned, forged, conflicting or on the wrong topic, without ever stopping. The same
+/// <see cref="StoreBatchAsync"/> serves MQTT and the USB journal import ("sneakernet", issue 6).</summary>
+public sealed partial class InboxStore
+{
+    /// <summary>Largest batch accepted (protects the centre from one huge message; the pump sends far fewer).</summary>
+    public const int MaxBatchEvents = 5000;
+
+    private static readonly Dictionary<Type, string> KindNames = typeof(AttendanceEvent)
+        .GetCustomAttributes<JsonDerivedTypeAttribute>()
+        .ToDictionary(a => a.DerivedType, a => (string)a.TypeDiscriminator!);
+
+    private readonly string _databasePath;
+    private readonly TimeProvider _time;
+    private readonly ILogger _log;
+
+    public InboxStore(string databasePath, TimeProvider time, ILogger? log = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(databasePath);
+        _databasePath = databasePath;
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        _log = log ?? NullLogger.Instance;
+    }
+
+    public string DatabasePath => _databasePath;
+
+    /// <summary>Creates the inbox tables when missing (same as <see cref="InboxSchema.MigrateAsync(string, CancellationToken)"/>).</summary>
+    public Task MigrateAsync(CancellationToken ct) => InboxSchema.MigrateAsync(_databasePath, ct);
+
+    /// <summary>Enrols a device: its office and public key (SubjectPublicKeyInfo PEM, P-256). Re-registering the same
+    /// device with the same office replaces the key (a replaced SD card); moving it to another office is refused
+    /// (retire it and register a new id, so the history stays with the office it belongs to).</summary>
+    public async Task RegisterDeviceAsync(string officeId, string deviceId, string publicKeyPem, CancellationToken ct)
+    {
+        Topics.ValidateId(officeId, nameof(officeId));
+        Topics.ValidateId(deviceId, nameof(deviceId));
+        using (BatchSignature.ImportPublicKey(publicKeyPem))
+        {
+        }
+
+        await using var db = await InboxSchema.OpenAsync(_databasePath, ct);
+        await using var cmd = db.CreateCommand();
+        cmd.CommandText = """
+            INSERT INTO devices(device_id, office_id, public_key_pem, registered_at) VALUES ($d, $o, $k, $t)
+            ON CONFLICT(device_id) DO UPDATE SET public_key_pem = excluded.public_key_pem, retired_at = NULL
+            WHERE devices.office_id = excluded.office_id
+            """;
+        cmd.Parameters.AddWithValue("$d", deviceId);
+        cmd.Parameters.AddWithValue("$o", officeId);
+        cmd.Parameters.AddWithValue("$k", publicKeyPem);
+        cmd.Parameters.AddWithValue("$t", Iso(_time.GetUtcNow()));
+        if (await cmd.ExecuteNonQueryAsync(ct) == 0)
+        {
+            throw new InvalidOperationException(
+                $"device {deviceId} is registered to another office; retire it and register a new device id for {officeId}");
+        }
+    }
+
+    /// <summary>Retires a device: its later batches are rejected; everything it sent stays.</summary>
+    public async Task RetireDeviceAsync(string deviceId, CancellationToken ct)
+    {
+        await using var db = await InboxSchema.OpenAsync(_databasePath, ct);
+        await using var cmd = db.CreateCommand();
+        cmd.CommandText = "UPDATE devices SET retired_at = $t WHERE device_id = $d AND retired_at IS NULL";
+        cmd.Parameters.AddWithValue("$d", deviceId);
+        cmd.Parameters.AddWithValue("$t", Iso(_time.GetUtcNow()));
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Parses and stores a raw message from an events topic; malformed JSON is rejected and recorded.</summary>
+    public async Task<StoreResult> StoreRawAsync(string topic, ReadOnlyMemory<byte> payload, CancellationToken ct)
+    {
+        var prepared = await PrepareRawAsync(topic, payload, ct);
+        return prepared.Rejected ?? await CommitAsync(prepared.Ready!, ct);
+    }
+
+    /// <summary>Verifies and stores a batch. <paramref name="topic"/> is the MQTT topic it arrived on, or null for a
+    /// journal file imported from USB (then only the signature vouches for the origin).</summary>
+    public async Task<StoreResult> StoreBatchAsync(EventBatch batch, string? topic, CancellationToken ct)
+    {
+        var prepared = await PrepareAsync(batch, topic, default, ct);
+        return prepared.Rejected ?? await CommitAsync(prepared.Ready!, ct);
+    }
+
+    /// <summary>A batch that passed every check except the conflict check, which needs the write transaction.</summary>
+    internal sealed record PreparedBatch(EventBatch Batch, string? Topic, IReadOnlyList<string>? Texts, ReadOnlyMemory<byte> Raw);
+
+    internal readonly record struct Preparation(PreparedBatch? Ready, StoreResult? Rejected);
+
+    /// <summary>The CPU-heavy half (parse, hashes, signature), safe to run for several messages at once, while
+    /// <see cref="CommitAsync"/> writes one at a time (CentreInbox pipelines the two).</summary>
+    internal async Task<Preparation> PrepareRawAsync(string topic, ReadOnlyMemory<byte> payload, CancellationToken ct)
+    {
+        EventBatch batch;
+        try
+        {
+            batch = SyncJson.Deserialize<EventBatch>(payload.Span);
+        }
+        catch (JsonException ex)
+        {
+            Topics.TryParseDeviceTopic(topic, out var office, out var device, out _);
+            return new(null, await RejectAsync(topic, office, device, null, RejectReasons.Malformed, ex.Message, payload, ct));
+        }
+
+        return await PrepareAsync(batch, topic, payload, ct);
+    }
+
+    private async Task<Preparation> PrepareAsync(EventBatch batch, string? topic, ReadOnlyMemory<byte> raw, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        async Task<Preparation> Reject(string reason, string detail) =>
+            new(null, await RejectAsync(topic, batch.OfficeId, batch.DeviceId, batch.BatchId, reason, detail, raw, ct));
+
+        if (batch.SchemaVersion != EventBatch.CurrentVersion)
+        {
+            return await Reject(RejectReasons.UnsupportedVersion, $"schema version {batch.SchemaVersion}, expected {EventBatch.CurrentVersion}");
+        }
+
+        if (topic is not null && (!Topics.TryParseDeviceTopic(topic, out var tOffice, out var tDevice, out var kind)
+            || kind != "events" || tOffice != batch.OfficeId || tDevice != batch.DeviceId))
+        {
+            return await Reject(RejectReasons.WrongTopic, $"batch of {batch.OfficeId}/{batch.DeviceId} arrived on {topic}");
+        }
+
+        DeviceKey? device;
+        await using (var db = await InboxSchema.OpenAsync(_databasePath, ct))
+        {
+            device = await ReadDeviceKeyAsync(db, batch.DeviceId, ct);
+        }
+
+        if (device is null)
+        {
+            return await Reject(RejectReasons.UnknownDevice, $"device {batch.DeviceId} is not registered");
+        }
+
+        if (device.Value.Retired)
+        {
+            return await Reject(RejectReasons.RetiredDevice, $"device {batch.DeviceId} is retired");
+        }
+
+        if (device.Value.OfficeId != batch.OfficeId)
+        {
+            return await Reject(RejectReasons.OfficeMismatch, $"device {batch.DeviceId} belongs to {device.Value.OfficeId}, not {batch.OfficeId}");
+        }
+
+        if (BatchChecks.Check(batch) is { } envelopeProblem)
+        {
+            return await Reject(envelopeProblem.Reason, envelopeProblem.Detail);
+        }
+
+        if (string.IsNullOrEmpty(batch.Signature))
+        {
+            return await Reject(RejectReasons.Unsigned, "the batch carries no signature");
+        }
+
+        using (var key = BatchSignature.ImportPublicKey(device.Value.PublicKeyPem))
+        {
+            if (!BatchSignature.Verify(batch, key))
+            {
+                return await Reject(RejectReasons.BadSignature, "the signature does not verify with the registered key");
+            }
+        }
+
+        return new(new PreparedBatch(batch, topic, BatchChecks.EnvelopeTexts(raw, batch.Events.Count), raw), null);
+    }
+
+    /// <summary>Stores a prepared batch in one transaction with the watermark (see <see cref="PrepareRawAsync"/>).</summary>
+    internal async Task<StoreResult> CommitAsync(PreparedBatch prepared, CancellationToken ct)
+    {
+        var batch = prepared.Batch;
+        await using var db = await InboxSchema.OpenAsync(_databasePath, ct);
+        var outcome = await InsertAsync(db, batch, prepared.Texts, prepared.Topic is null ? "file" : "mqtt", ct);
+        if (outcome.Conflict is { } conflict)
+        {
+            return await RejectAsync(prepared.Topic, batch.OfficeId, batch.DeviceId, batch.BatchId, RejectReasons.Conflict,
+                conflict, prepared.Raw, ct);
+        }
+
+        if (outcome.Stored == 0)
+        {
+            _log.LogInformation("Batch {BatchId} from {Device}: {Duplicates} events already stored (redelivery or replay); ack {Ack}",
+                batch.BatchId, batch.DeviceId, outcome.Duplicates, outcome.Watermark);
+        }
+
+        return new StoreResult(outcome.Stored > 0 ? StoreOutcome.Stored : StoreOutcome.Duplicate, batch.OfficeId,
+            batch.DeviceId, outcome.Stored, outcome.Duplicates, outcome.Watermark, null);
+    }
+
+    private async Task<StoreResult> RejectAsync(string? topic, string? officeId, string? deviceId, string? batchId,
+        string reason, string detail, ReadOnlyMemory<byte> raw, CancellationToken ct)
+    {
+        _log.LogWarning("Rejected batch {BatchId} from {Office}/{Device} on {Topic}: {Reason}: {Detail}",
+            batchId, officeId, deviceId, topic, reason, detail);
+        long ack = -1;
+        try
+        {
+            await using var db = await InboxSchema.OpenAsync(_databasePath, ct);
+            await using var cmd = db.CreateCommand();
+            cmd.CommandText = """
+                INSERT INTO rejections(received_at, topic, office_id, device_id, batch_id, reason, detail, payload)
+                VALUES ($r, $t, $o, $d, $b, $reason, $detail, $p)
+                """;
+            cmd.Parameters.AddWithValue("$r", Iso(_time.GetUtcNow()));
+            cmd.Parameters.AddWithValue("$t", (object?)topic ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("$o", (object?)NullIfEmpty(officeId) ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("$d", (object?)NullIfEmpty(deviceId) ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("$b", (object?)batchId ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("$reason", reason);
+            cmd.Parameters.AddWithValue("$detail", detail);
+            // Keep the evidence, bounded: a forged or malformed message is kept for the audit up to 64 KiB.
+            cmd.Parameters.AddWithValue("$p", raw.IsEmpty ? DBNull.Value : raw[..Math.Min(raw.Length, 65536)].ToArray());
+            await cmd.ExecuteNonQueryAsync(ct);
+            if (NullIfEmpty(deviceId) is { } d && await ReadDeviceKeyAsync(db, d, ct) is { } known)
+            {
+                ack = known.Watermark;
+            }
+        }
+        catch (SqliteException ex)
+        {
+            _log.LogError(ex, "Could not record the rejection of batch {BatchId} from {Device}", batchId, deviceId);
+        }
+
+        return new StoreResult(StoreOutcome.Rejected, officeId, deviceId, 0, 0, ack, reason, detail);
+    }
+
+    private readonly record struct DeviceKey(string OfficeId, string PublicKeyPem, bool Retired, long Watermark);
+
+    private static async Task<DeviceKey?> ReadDeviceKeyAsync(SqliteConnection db, string deviceId, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand();
+        cmd.CommandText = "SELECT office_id, public_key_pem, retired_at IS NOT NULL, watermark_seq FROM devices WHERE device_id = $d";
+        cmd.Parameters.AddWithValue("$d", deviceId);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct)
+            ? new DeviceKey(reader.GetString(0), reader.GetString(1), reader.GetBoolean(2), reader.GetInt64(3))
+            : null;
+    }
+
+    private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
+
+    internal static string Iso(DateTimeOffset t) => t.ToString("O", CultureInfo.InvariantCulture);
+
+    /// <summary>Office-local wall time without offset, sortable as text (decision 5: never bucket by UTC).</summary>
+    internal static string LocalText(DateTimeOffset t) => t.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff", CultureInfo.InvariantCulture);
+
+    internal static string LocalText(DateTime t) => t.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff", CultureInfo.InvariantCulture);
+
+    private static string OffsetText(int minutes) =>
+        (minutes < 0 ? "-" : "+") + TimeSpan.FromMinutes(Math.Abs(minutes)).ToString(@"hh\:mm", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,81 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Kiosk.Core.Events;
+
+namespace Kiosk.Sync.Contract;
+
+/// <summary>The batch signature (docs/protocol.md, "Signature"). The signed bytes do not depend on how the JSON is
+/// formatted: they are the UTF-8 text
+/// <code>
+/// kiosk-batch/1\n{officeId}\n{deviceId}\n{batchId}\n{count}\n
+/// {sequence} {hash}\n   (once per envelope, in batch order)
+/// </code>
+/// and every envelope's Hash covers its whole content (JournalHash, decision 2), which the centre re-computes. So
+/// the signature binds the device, the batch and each event's full content. ECDSA P-256 with SHA-256; the
+/// signature is the IEEE P1363 form (r‖s, 64 bytes), base64.</summary>
+public static class BatchSignature
+{
+    public const string Magic = "kiosk-batch/1";
+
+    public static byte[] CanonicalBytes(string officeId, string deviceId, string batchId, IReadOnlyList<JournalEnvelope> events)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var text = new StringBuilder(64 + (events.Count * 84));
+        text.Append(Magic).Append('\n').Append(officeId).Append('\n').Append(deviceId).Append('\n')
+            .Append(batchId).Append('\n').Append(events.Count.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        foreach (var e in events)
+        {
+            text.Append(e.Sequence.ToString(CultureInfo.InvariantCulture)).Append(' ').Append(e.Hash).Append('\n');
+        }
+
+        return Encoding.UTF8.GetBytes(text.ToString());
+    }
+
+    /// <summary>Builds and signs a batch of consecutive envelopes.</summary>
+    public static EventBatch Create(DeviceIdentity identity, string batchId, IReadOnlyList<JournalEnvelope> events)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
+        var bytes = CanonicalBytes(identity.OfficeId, identity.DeviceId, batchId, events);
+        return new EventBatch(EventBatch.CurrentVersion, identity.OfficeId, identity.DeviceId, batchId, events,
+            Convert.ToBase64String(identity.Sign(bytes)));
+    }
+
+    /// <summary>true when the signature is a valid ECDSA P-256 signature of the canonical bytes by this key.</summary>
+    public static bool Verify(EventBatch batch, ECDsa publicKey)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(publicKey);
+        Span<byte> signature = stackalloc byte[128];
+        if (string.IsNullOrEmpty(batch.Signature)
+            || !Convert.TryFromBase64String(batch.Signature, signature, out var length) || length != 64)
+        {
+            return false;
+        }
+
+        var bytes = CanonicalBytes(batch.OfficeId, batch.DeviceId, batch.BatchId, batch.Events);
+        return publicKey.VerifyData(bytes, signature[..length], HashAlgorithmName.SHA256,
+            DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+    }
+
+    /// <summary>Loads a registered public key (SubjectPublicKeyInfo PEM) and checks it is a P-256 key.</summary>
+    public static ECDsa ImportPublicKey(string publicKeyPem)
+    {
+        var key = ECDsa.Create();
+        try
+        {
+            key.ImportFromPem(publicKeyPem);
+            if (key.KeySize != 256)
+            {
+                throw new CryptographicException($"the device key must be ECDSA P-256, not a {key.KeySize}-bit curve");
+            }
+
+            return key;
+        }
+        catch
+        {
+            key.Dispose();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,38 @@
+using Kiosk.Core.Events;
+
+namespace Kiosk.Sync.Device;
+
+/// <summary>What the outbox pump needs from the device journal (implemented by Kiosk.Device over journal.db).
+/// The journal is the truth (architecture decision 2): the pump never deletes anything, it only reads rows after a
+/// sequence and records the centre's APPLICATION acknowledgement (decision 3), never a broker PUBACK.</summary>
+public interface IOutbox
+{
+    /// <summary>Up to <paramref name="max"/> sealed envelopes with Sequence &gt; <paramref name="afterSequence"/>,
+    /// in ascending sequence order. Sequences start at 1 and have no gaps (docs/protocol.md, "Sequences").</summary>
+    Task<IReadOnlyList<JournalEnvelope>> ReadAfterAsync(long afterSequence, int max, CancellationToken ct);
+
+    /// <summary>The highest sequence the centre acknowledged as stored contiguously (0 when none), persisted.</summary>
+    Task<long> GetAcknowledgedAsync(CancellationToken ct);
+
+    /// <summary>Persist a new application ack. Called only with increasing values; must be durable before it
+    /// returns, because rows at or below it become eligible for pruning after the retention period.</summary>
+    Task MarkAcknowledgedAsync(long upToSequence, CancellationToken ct);
+
+    /// <summary>Counters for the retained status message (docs/protocol.md, "DeviceStatus").</summary>
+    Task<OutboxStats> GetStatsAsync(CancellationToken ct);
+}
+
+/// <summary>The journal's state as the status message reports it.</summary>
+/// <param name="LastSequence">Highest sequence committed in the journal (0 when empty).</param>
+/// <param name="LastEventAt">Office-local time (with offset) of that last event, null when empty.</param>
+/// <param name="AcknowledgedSequence">Highest sequence the centre acknowledged.</param>
+/// <param name="OldestUnacknowledgedAt">Office-local time of the first event after the ack, null when none.</param>
+public sealed record OutboxStats(
+    long LastSequence,
+    DateTimeOffset? LastEventAt,
+    long AcknowledgedSequence,
+    DateTimeOffset? OldestUnacknowledgedAt)
+{
+    /// <summary>Events committed but not yet acknowledged by the centre.</summary>
+    public long QueueDepth => Math.Max(0, LastSequence - AcknowledgedSequence);
+}

@@ -1,0 +1,114 @@
+// Run: dotnet run -c Release --project bench/Kiosk.Sync.Bench  (add "-- --quick" for a small run)
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Kiosk.Sync.Centre;
+using Kiosk.Sync.Contract;
+using Kiosk.Sync.Device;
+using Kiosk.Sync.Mqtt;
+using Kiosk.Sync.Testing;
+
+// Issue 5, "Benchmark": drain a backlog from a device journal (SQLite) to the centre store, acknowledged, in
+// events/s, beside mosquitto_pub's raw QoS 1 rate for the same number of messages in the same run; and the latency
+// from a punch committed to it being stored (and acknowledged) at the centre, online. Targets: >= half the raw rate,
+// p50 < 1 s.
+var quick = args.Contains("--quick");
+var events = quick ? 5_000 : 100_000;
+var punches = quick ? 200 : 2_000;
+var ci = CultureInfo.InvariantCulture;
+var start = new DateTimeOffset(2026, 3, 2, 7, 0, 0, TimeSpan.FromHours(8));
+const string Office = "o1", Device = "d1", Centre = "centre-1";
+
+await using var broker = await BrokerProcess.StartAsync([(Device, "pw-" + Device), (Centre, "pw-" + Centre)]);
+var dir = Directory.CreateTempSubdirectory("kiosk-sync-bench-").FullName;
+var journal = new SqliteJournal(Path.Combine(dir, "journal.db"), Office, Device);
+journal.Append(events, start);
+var sample = await journal.ReadAfterAsync(0, 1, CancellationToken.None);
+var line = Encoding.UTF8.GetString(SyncJson.Serialize(sample[0]));
+
+// 1. The raw rate: mosquitto_pub -l -q 1 publishing one envelope-sized line per message, nobody subscribed yet.
+var rawFile = Path.Combine(dir, "raw.txt");
+await File.WriteAllLinesAsync(rawFile, Enumerable.Repeat(line, events));
+var raw = new ProcessStartInfo("mosquitto_pub", ["-h", "127.0.0.1", "-p", broker.Port.ToString(ci), "-u", Device, "-P", "pw-" + Device,
+    "-V", "mqttv5", "-q", "1", "-l", "-t", Topics.Events(Office, Device)]) { RedirectStandardInput = true };
+var rawClock = Stopwatch.StartNew();
+using (var pub = Process.Start(raw)!)
+{
+    await using (var input = File.OpenRead(rawFile))
+    {
+        await input.CopyToAsync(pub.StandardInput.BaseStream);
+    }
+
+    pub.StandardInput.Close();
+    await pub.WaitForExitAsync();
+}
+
+var rawRate = events / rawClock.Elapsed.TotalSeconds;
+
+// 2. Drain the backlog: pump → broker → inbox → SQLite (one transaction per batch, synchronous=FULL) → ack → journal.
+var store = new InboxStore(Path.Combine(dir, "central.db"), TimeProvider.System);
+await store.MigrateAsync(CancellationToken.None);
+using var identity = DeviceIdentity.LoadOrCreate(Office, Device, Path.Combine(dir, "device.pem"));
+await store.RegisterDeviceAsync(Office, Device, identity.PublicKeyPem, CancellationToken.None);
+MqttClientOptions Mqtt(string id, string user) => new()
+{
+    Host = "127.0.0.1", Port = broker.Port, ClientId = id, Username = user, Password = "pw-" + user,
+};
+using var inbox = new CentreInbox(store, new CentreInboxOptions { Mqtt = Mqtt("bench-centre", Centre) }, TimeProvider.System);
+await inbox.StartAsync(CancellationToken.None);
+while (inbox.Client is not { IsConnected: true })
+{
+    await Task.Delay(10);
+}
+
+using var pump = new OutboxPump(journal, identity, new OutboxPumpOptions { Mqtt = Mqtt("bench-kiosk", Device) }, TimeProvider.System);
+var self = Process.GetCurrentProcess();
+var cpuBefore = self.TotalProcessorTime;
+var drainClock = Stopwatch.StartNew();
+await pump.StartAsync(CancellationToken.None);
+while (pump.Acknowledged < events)
+{
+    await Task.Delay(5);
+}
+
+drainClock.Stop();
+self.Refresh();
+var cpuPerEvent = (self.TotalProcessorTime - cpuBefore).TotalMicroseconds / events;
+var drainRate = events / drainClock.Elapsed.TotalSeconds;
+var stored = await store.CountEventsAsync(Device, CancellationToken.None);
+
+// 3. Online latency: commit one punch, wake the pump (as the device's punch flow does), wait for the centre's ack.
+var latencies = new List<double>(punches);
+for (var i = 0; i < punches; i++)
+{
+    var clock = Stopwatch.StartNew();
+    var seq = journal.Append(1, start.AddHours(10).AddSeconds(i))[0].Sequence;
+    pump.NotifyAppended();
+    while (pump.Acknowledged < seq)
+    {
+        await Task.Delay(1);
+    }
+
+    latencies.Add(clock.Elapsed.TotalMilliseconds);
+}
+
+latencies.Sort();
+double Percentile(double p) => latencies[Math.Min(latencies.Count - 1, (int)Math.Ceiling(p * latencies.Count) - 1)];
+
+await pump.StopAsync(CancellationToken.None);
+await inbox.StopAsync(CancellationToken.None);
+
+Console.WriteLine($"## Kiosk.Sync bench ({(quick ? "quick" : "full")}: {events:N0} events, {punches:N0} online punches, envelope {line.Length} bytes)");
+Console.WriteLine();
+Console.WriteLine("| measure | value | target |");
+Console.WriteLine("| --- | ---: | --- |");
+Console.WriteLine($"| raw `mosquitto_pub -l -q 1`, {events:N0} messages | {rawRate.ToString("N0", ci)} msg/s | (the floor) |");
+Console.WriteLine($"| drain journal → centre store, acknowledged, {events:N0} events | {drainRate.ToString("N0", ci)} events/s ({(drainRate / rawRate).ToString("P0", ci)} of raw) | ≥ 50% of raw |");
+Console.WriteLine($"| events stored at the centre (exactly once) | {stored:N0} | {events:N0} |");
+Console.WriteLine($"| CPU of kiosk pump + centre inbox (this process) per drained event | {cpuPerEvent.ToString("F0", ci)} µs | ({Environment.ProcessorCount} cores, shared with the broker) |");
+Console.WriteLine($"| punch committed → stored and acknowledged, p50 | {Percentile(0.50).ToString("F1", ci)} ms | < 1000 ms |");
+Console.WriteLine($"| punch committed → stored and acknowledged, p99 | {Percentile(0.99).ToString("F1", ci)} ms | |");
+
+Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+Directory.Delete(dir, recursive: true);
+return stored == events + 0 ? 0 : 1;

@@ -1,0 +1,160 @@
+using Kiosk.Core.Events;
+using Kiosk.Device.Journal;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Kiosk.Device.Tests.Journal;
+
+public sealed class JournalTests
+{
+    private static readonly DateTimeOffset Morning = new(2026, 3, 2, 8, 0, 0, TempJournal.Beijing);
+
+    [Fact]
+    public async Task Committed_events_come_back_sealed_in_one_chain_after_reopening()
+    {
+        using var temp = new TempJournal();
+        for (var i = 0; i < 3; i++)
+        {
+            var at = Morning.AddMinutes(i);
+            await temp.Journal.AppendAsync(TempJournal.PunchAt("w" + i, at), TempJournal.Stamp(at), CancellationToken.None);
+        }
+
+        var journal = temp.Reopen();
+        var rows = journal.ReadAfter(0, 10);
+        Assert.Equal([1L, 2L, 3L], rows.Select(r => r.Sequence));
+        Assert.Equal(JournalHash.Genesis, rows[0].PrevHash);
+        Assert.Equal(rows[0].Hash, rows[1].PrevHash);
+        Assert.All(rows, r => Assert.True(JournalHash.Verify(r.Envelope())));
+        Assert.Equal(Morning.AddMinutes(2), rows[2].At);
+        Assert.Equal(TimeSpan.FromHours(8), rows[2].At.Offset);
+        Assert.Equal(3, journal.Head.Sequence);
+        Assert.True(JournalIntegrity.Check(journal).Healthy);
+    }
+
+    [Fact]
+    public void Every_connection_runs_WAL_with_synchronous_FULL()
+    {
+        using var temp = new TempJournal();
+        using var connection = JournalSchema.Open(temp.Options.Path);
+        Assert.Equal("wal", JournalSchema.Scalar(connection, "PRAGMA journal_mode"));
+        Assert.Equal(2L, JournalSchema.Scalar(connection, "PRAGMA synchronous"));
+        Assert.Equal((long)JournalSchema.LatestVersion, JournalSchema.Scalar(connection, "PRAGMA user_version"));
+    }
+
+    [Fact]
+    public async Task A_tampered_row_is_reported_once_and_punches_continue_on_a_new_segment()
+    {
+        using var temp = new TempJournal();
+        for (var i = 0; i < 4; i++)
+        {
+            await temp.Journal.AppendAsync(TempJournal.PunchAt("w" + i, Morning.AddMinutes(i)), TempJournal.Stamp(Morning.AddMinutes(i)), CancellationToken.None);
+        }
+
+        temp.Journal.Dispose();
+        using (var raw = new SqliteConnection("Data Source=" + temp.Options.Path))
+        {
+            raw.Open();
+            using var tamper = raw.CreateCommand();
+            tamper.CommandText = "UPDATE journal SET envelope = replace(envelope, '\"w1\"', '\"w9\"') WHERE seq = 2";
+            Assert.Equal(1, tamper.ExecuteNonQuery());
+        }
+
+        var journal = temp.Reopen();
+        var report = await JournalIntegrity.CheckAndRecordAsync(journal, () => TempJournal.Stamp(Morning.AddHours(1)), NullLogger.Instance, CancellationToken.None);
+        var broken = Assert.Single(report.NewBreaks);
+        Assert.Equal(2, broken.Sequence);
+        var restart = journal.ReadAfter(4, 1).Single();
+        var restartEvent = Assert.IsType<ChainRestarted>(restart.Envelope().Event);
+        Assert.Equal(4, restartEvent.AfterSequence);
+        Assert.Equal(JournalHash.Genesis, restart.PrevHash);
+        Assert.Equal(1, restart.Segment);
+
+        var next = await journal.AppendAsync(TempJournal.PunchAt("w5", Morning.AddHours(1)), TempJournal.Stamp(Morning.AddHours(1)), CancellationToken.None);
+        Assert.Equal(6, next.Sequence);
+        Assert.Equal(restart.Hash, next.PrevHash);
+
+        var again = await JournalIntegrity.CheckAndRecordAsync(temp.Reopen(), () => TempJournal.Stamp(Morning.AddHours(2)), NullLogger.Instance, CancellationToken.None);
+        Assert.Empty(again.NewBreaks);
+        Assert.Equal(6, temp.Journal.Head.Sequence);
+    }
+
+    [Fact]
+    public async Task A_deleted_row_is_a_break_naming_the_missing_sequence()
+    {
+        using var temp = new TempJournal();
+        for (var i = 0; i < 3; i++)
+        {
+            await temp.Journal.AppendAsync(TempJournal.PunchAt("w" + i, Morning.AddMinutes(i)), TempJournal.Stamp(Morning.AddMinutes(i)), CancellationToken.None);
+        }
+
+        temp.Journal.Dispose();
+        using (var raw = new SqliteConnection("Data Source=" + temp.Options.Path))
+        {
+            raw.Open();
+            using var delete = raw.CreateCommand();
+            delete.CommandText = "DELETE FROM journal WHERE seq = 2";
+            delete.ExecuteNonQuery();
+        }
+
+        var report = JournalIntegrity.Check(temp.Reopen());
+        var broken = Assert.Single(report.NewBreaks);
+        Assert.Equal(3, broken.Sequence);
+        Assert.Contains("2..2 are missing", broken.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Rows_are_pruned_only_when_acknowledged_and_older_than_the_retention()
+    {
+        using var temp = new TempJournal(retentionDays: 30);
+        var old = Morning.AddDays(-100);
+        for (var i = 0; i < 5; i++)
+        {
+            await temp.Journal.AppendAsync(TempJournal.PunchAt("w" + i, old.AddDays(i)), TempJournal.Stamp(old.AddDays(i)), CancellationToken.None);
+        }
+
+        await temp.Journal.AppendAsync(TempJournal.PunchAt("new", Morning), TempJournal.Stamp(Morning), CancellationToken.None);
+        var today = DateOnly.FromDateTime(Morning.DateTime);
+        Assert.Equal(0, await temp.Journal.PruneAsync(today, CancellationToken.None));
+
+        await temp.Journal.AcknowledgeAsync(3, Morning, CancellationToken.None);
+        Assert.Equal(3, await temp.Journal.PruneAsync(today, CancellationToken.None));
+        Assert.Equal([4L, 5L, 6L], temp.Journal.ReadAfter(0, 10).Select(r => r.Sequence));
+
+        var journal = temp.Reopen();
+        Assert.True(JournalIntegrity.Check(journal).Healthy);
+        var next = await journal.AppendAsync(TempJournal.PunchAt("w7", Morning.AddMinutes(5)), TempJournal.Stamp(Morning.AddMinutes(5)), CancellationToken.None);
+        Assert.Equal(7, next.Sequence);
+
+        // Everything acknowledged and old: the last row still stays, so the chain has an anchor.
+        await journal.AcknowledgeAsync(7, Morning, CancellationToken.None);
+        await journal.PruneAsync(today.AddDays(400), CancellationToken.None);
+        Assert.Equal(7, Assert.Single(journal.ReadAfter(0, 10)).Sequence);
+    }
+
+    [Fact]
+    public async Task The_outbox_counts_attempts_and_only_an_application_ack_marks_rows_acked()
+    {
+        using var temp = new TempJournal();
+        var time = new Clock.ManualTime(Morning);
+        var outbox = new JournalOutbox(temp.Journal, time);
+        for (var i = 0; i < 5; i++)
+        {
+            await temp.Journal.AppendAsync(TempJournal.PunchAt("w" + i, Morning.AddMinutes(i)), TempJournal.Stamp(Morning.AddMinutes(i)), CancellationToken.None);
+        }
+
+        var batch = await outbox.ReadAfterAsync(0, 3, CancellationToken.None);
+        Assert.Equal([1L, 2L, 3L], batch.Select(e => e.Sequence));
+        await outbox.ReadAfterAsync(0, 3, CancellationToken.None);
+        var rows = temp.Journal.ReadAfter(0, 10);
+        Assert.Equal([2, 2, 2, 0, 0], rows.Select(r => r.Attempts));
+        Assert.Equal(OutboxState.Sent, rows[0].Outbox);
+        Assert.Equal(0, await outbox.GetAcknowledgedAsync(CancellationToken.None));
+
+        await outbox.MarkAcknowledgedAsync(3, CancellationToken.None);
+        var stats = await outbox.GetStatsAsync(CancellationToken.None);
+        Assert.Equal(2, stats.QueueDepth);
+        Assert.Equal(Morning.AddMinutes(3), stats.OldestUnacknowledgedAt);
+        Assert.Equal(3, temp.Journal.CountWhere(OutboxState.Acked));
+        Assert.Equal(3, await new JournalOutbox(temp.Reopen(), time).GetAcknowledgedAsync(CancellationToken.None));
+    }
+}
