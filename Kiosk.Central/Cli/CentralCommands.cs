@@ -22,6 +22,7 @@ internal static class CentralCommands
         yield return CalendarCommand.Build();
         yield return SettingsCommand.Build();
         yield return ScoreFilesCommand.Build();
+        yield return ExportMonthCommand.Build();
         yield return ReportCommand.Build();
         yield return BoardCommand.Build();
         yield return YearCommand.Build();

@@ -63,7 +63,8 @@ internal static class ProbeGpioCommand
                     {
                         await output.WriteLineAsync($"pattern: {name}").ConfigureAwait(false);
                         signal.Play(steps);
-                        await Task.Delay(steps[^1].At + TimeSpan.FromMilliseconds(300), cancellationToken).ConfigureAwait(false);
+                        // Wait for the last step itself, not a guess of its time: under load timers run late.
+                        await signal.PatternFinished.WaitAsync(cancellationToken).ConfigureAwait(false);
                     }
                 }
 

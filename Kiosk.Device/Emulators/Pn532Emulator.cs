@@ -41,6 +41,12 @@ public sealed class Pn532Emulator : IAsyncDisposable
 
     public int CommandsHandled { get; private set; }
 
+    /// <summary>When true, ACKs from the host do not abort the running command (a chip that missed the abort).</summary>
+    public bool IgnoreAborts { get; set; }
+
+    /// <summary>ACK frames received from the host (each aborts the running command).</summary>
+    public int AbortsReceived { get; private set; }
+
     public FrameStatistics Statistics => _parser.Statistics;
 
     public void Start() => _loop ??= Task.Run(() => RunAsync(_stop.Token));
@@ -126,7 +132,11 @@ public sealed class Pn532Emulator : IAsyncDisposable
 
                 if (_parser.TryPush(buffer[i], out var frame))
                 {
-                    await HandleAsync(frame!, cancellationToken);
+                    do
+                    {
+                        await HandleAsync(frame!, cancellationToken);
+                    }
+                    while (_parser.TryTake(out frame));
                 }
             }
         }
@@ -145,7 +155,11 @@ public sealed class Pn532Emulator : IAsyncDisposable
                 // An ACK from the host aborts the running command (§3).
                 lock (_gate)
                 {
-                    _pendingInList = false;
+                    AbortsReceived++;
+                    if (!IgnoreAborts)
+                    {
+                        _pendingInList = false;
+                    }
                 }
 
                 return;

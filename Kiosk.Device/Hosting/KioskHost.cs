@@ -1,5 +1,6 @@
 using Kiosk.Device.Clock;
 using Kiosk.Device.Configuration;
+using Kiosk.Device.Devices.Fingerprint;
 using Kiosk.Device.Journal;
 using Kiosk.Device.Punching;
 using Kiosk.Device.Secretary;
@@ -104,6 +105,11 @@ internal static class KioskHost
         var devices = run.Simulate
             ? (simulated = SimulatedDevices.Create(options, config.Current.Roster, Console.Out, run.Draw, time, logs)).Devices
             : DeviceFactory.Open(options, time, logs);
+        if (devices.Fingerprint is FingerprintReader module)
+        {
+            await WarmUpAsync(module, log, cancellationToken);
+        }
+
         var inputs = new InputHub(time, logs.CreateLogger<InputHub>());
         var kiosk = new KioskContext(journal, clock, config, devices, inputs, options, time, logs.CreateLogger<PunchFlow>());
         var liveness = new Liveness(time);
@@ -165,6 +171,26 @@ internal static class KioskHost
                 await devices.DisposeAsync();
             }
         }
+    }
+
+    /// <summary>Talks to the fingerprint module before the door opens, so the first worker of the day does not pay
+    /// for (or fail on) the module's initialisation. A module that does not answer is logged; the driver retries
+    /// lazily and the punch flow falls back to the card alone while it is broken.</summary>
+    internal static async Task<bool> WarmUpAsync(FingerprintReader module, ILogger log, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; attempt <= 3; attempt++)
+        {
+            var code = await module.InitializeAsync(cancellationToken);
+            if (code == R30xCode.Ok)
+            {
+                return true;
+            }
+
+            log.LogWarning("Fingerprint module not ready (attempt {Attempt} of 3): {Code}", attempt, code);
+        }
+
+        log.LogError("Fingerprint module does not answer; punches continue and the module is retried on each use");
+        return false;
     }
 
     private static MqttClientOptions MqttOptionsOf(KioskOptions options)

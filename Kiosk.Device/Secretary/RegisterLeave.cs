@@ -30,10 +30,16 @@ internal sealed class RegisterLeave(SecretaryPrompt prompt)
         DateOnly start;
         while (true)
         {
-            var typed = await prompt.ReadNumberAsync("开始日期 月日", "如0302 确认=今天", acceptCard: false, cancellationToken);
+            var typed = await prompt.ReadNumberAsync("开始日期 月日", "如0302 确认=今天", acceptCard: false, cancellationToken, allowEmpty: true);
             if (typed is null)
             {
                 return;
+            }
+
+            if (typed.Length == 0)
+            {
+                start = today;
+                break;
             }
 
             if (DateOnly.TryParseExact(today.Year.ToString(CultureInfo.InvariantCulture) + typed.PadLeft(4, '0'), "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out start))

@@ -97,9 +97,10 @@ internal sealed class SecretaryPrompt
         }
     }
 
-    /// <summary>Typed digits (Enter confirms), or the id of a card shown when <paramref name="acceptCard"/>.
-    /// Null for Back on an empty entry.</summary>
-    public async Task<string?> ReadNumberAsync(string title, string hint, bool acceptCard, CancellationToken cancellationToken, bool masked = false)
+    /// <summary>Typed digits (Enter confirms; an empty entry only when <paramref name="allowEmpty"/>), or the id of a
+    /// card shown when <paramref name="acceptCard"/>. Null for Back on an empty entry.</summary>
+    public async Task<string?> ReadNumberAsync(string title, string hint, bool acceptCard, CancellationToken cancellationToken, bool masked = false,
+        bool allowEmpty = false)
     {
         var typed = string.Empty;
         while (true)
@@ -112,7 +113,7 @@ internal sealed class SecretaryPrompt
                 case KeyInput { Key: { Kind: KeyKind.Digit } digit } when typed.Length < 20:
                     typed += digit.Digit;
                     break;
-                case KeyInput { Key.Kind: KeyKind.Enter } when typed.Length > 0:
+                case KeyInput { Key.Kind: KeyKind.Enter } when typed.Length > 0 || allowEmpty:
                     return typed;
                 case KeyInput { Key.Kind: KeyKind.Back or KeyKind.Menu }:
                     if (typed.Length == 0)

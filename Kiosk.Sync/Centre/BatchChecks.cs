@@ -13,7 +13,7 @@ internal static class BatchChecks
 
     /// <summary>null when the batch is well formed: 1..MaxBatchEvents events of this device, consecutive sequences,
     /// every hash matching its content (JournalHash, decision 2). Otherwise the rejection reason and detail.</summary>
-    public static (string Reason, string Detail)? Check(EventBatch batch)
+    public static (string Reason, string Detail)? Check(EventBatch batch, ReadOnlyMemory<byte> payload, IReadOnlyList<Range>? slices)
     {
         var events = batch.Events;
         if (events.Count is 0 or > InboxStore.MaxBatchEvents)
@@ -36,21 +36,22 @@ internal static class BatchChecks
             }
         }
 
-        // Re-computing each hash is the centre's most expensive check (a JSON serialisation per event); spread it
-        // over the cores for full batches, and report the first bad event either way.
+        // Each hash is checked from the envelope's received bytes (WireHash: one reader pass and a SHA-256), falling
+        // back to re-serialising the object (JournalHash.Verify) only when the wire text is not in our canonical
+        // shape. Spread over the cores for full batches; report the first bad event either way.
         var firstBad = int.MaxValue;
         if (events.Count < ParallelThreshold)
         {
             for (var i = 0; i < events.Count && firstBad == int.MaxValue; i++)
             {
-                firstBad = JournalHash.Verify(events[i]) ? int.MaxValue : i;
+                firstBad = HashHolds(events[i], payload, slices, i) ? int.MaxValue : i;
             }
         }
         else
         {
             Parallel.For(0, events.Count, i =>
             {
-                if (!JournalHash.Verify(events[i]))
+                if (!HashHolds(events[i], payload, slices, i))
                 {
                     InterlockedMin(ref firstBad, i);
                 }
@@ -62,9 +63,24 @@ internal static class BatchChecks
             : (RejectReasons.HashMismatch, $"event {events[firstBad].Sequence}: its hash does not match its content");
     }
 
-    /// <summary>The exact text of each element of the payload's "events" array, so the centre keeps each envelope as
-    /// received (issue 6) without serialising it again. null when the shape is not the expected one.</summary>
-    public static IReadOnlyList<string>? EnvelopeTexts(ReadOnlyMemory<byte> payload, int expected)
+    private static bool HashHolds(JournalEnvelope e, ReadOnlyMemory<byte> payload, IReadOnlyList<Range>? slices, int i) =>
+        (slices is not null && WireHash.Matches(payload.Span[slices[i]], e.PrevHash, e.Hash)) || JournalHash.Verify(e);
+
+    /// <summary>The text of each envelope as received (stored verbatim, issue 6).</summary>
+    public static string[] Texts(ReadOnlyMemory<byte> payload, IReadOnlyList<Range> slices)
+    {
+        var texts = new string[slices.Count];
+        for (var i = 0; i < texts.Length; i++)
+        {
+            texts[i] = Encoding.UTF8.GetString(payload.Span[slices[i]]);
+        }
+
+        return texts;
+    }
+
+    /// <summary>Where each element of the payload's "events" array lies, so the centre checks and keeps each envelope
+    /// as received (issue 6) without serialising it again. null when the shape is not the expected one.</summary>
+    public static IReadOnlyList<Range>? EnvelopeSlices(ReadOnlyMemory<byte> payload, int expected)
     {
         if (payload.IsEmpty)
         {
@@ -89,15 +105,15 @@ internal static class BatchChecks
                     continue;
                 }
 
-                var texts = new List<string>(expected);
+                var slices = new List<Range>(expected);
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
                     var start = (int)reader.TokenStartIndex;
                     reader.Skip();
-                    texts.Add(Encoding.UTF8.GetString(payload.Span[start..(int)reader.BytesConsumed]));
+                    slices.Add(start..(int)reader.BytesConsumed);
                 }
 
-                return texts.Count == expected ? texts : null;
+                return slices.Count == expected ? slices : null;
             }
         }
         catch (JsonException)

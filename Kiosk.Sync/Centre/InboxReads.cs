@@ -50,12 +50,22 @@ public sealed partial class InboxStore
     {
         await using var db = await InboxSchema.OpenAsync(_databasePath, ct);
         await using var cmd = db.CreateCommand();
-        cmd.CommandText = """
-            SELECT office_id, device_id, seq, kind, envelope_json, received_at FROM events
-            WHERE ($o IS NULL OR office_id = $o) AND local_at >= $f AND local_at < $t
-            ORDER BY local_at, device_id, seq
-            """;
-        cmd.Parameters.AddWithValue("$o", (object?)officeId ?? DBNull.Value);
+        // Two statements rather than "($o IS NULL OR office_id = $o)": with the OR, SQLite cannot use the
+        // (office_id, local_at) index and scans and sorts every event of every office.
+        cmd.CommandText = officeId is null
+            ? """
+              SELECT office_id, device_id, seq, kind, envelope_json, received_at FROM events
+              WHERE local_at >= $f AND local_at < $t ORDER BY local_at, device_id, seq
+              """
+            : """
+              SELECT office_id, device_id, seq, kind, envelope_json, received_at FROM events
+              WHERE office_id = $o AND local_at >= $f AND local_at < $t ORDER BY local_at, device_id, seq
+              """;
+        if (officeId is not null)
+        {
+            cmd.Parameters.AddWithValue("$o", officeId);
+        }
+
         cmd.Parameters.AddWithValue("$f", LocalText(fromLocal));
         cmd.Parameters.AddWithValue("$t", LocalText(toLocal));
         return await ReadStoredEventsAsync(cmd, ct);
@@ -198,16 +208,41 @@ public sealed partial class InboxStore
     private static async Task<IReadOnlyList<StoredEvent>> ReadStoredEventsAsync(SqliteCommand cmd, CancellationToken ct)
     {
         var list = new List<StoredEvent>();
+        // A batch's events share office, device, kind names and received_at: reuse the previous row's instances
+        // instead of allocating and parsing them again for each of a month's events.
+        string office = string.Empty, device = string.Empty, receivedText = string.Empty;
+        var kinds = new Dictionary<string, string>(StringComparer.Ordinal);
+        var received = DateTimeOffset.MinValue;
         await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct))
+        while (r.Read()) // Microsoft.Data.Sqlite reads synchronously underneath: ReadAsync per row only adds overhead
         {
+            office = Reuse(r, 0, office);
+            device = Reuse(r, 1, device);
+            var kind = r.GetString(3);
+            if (!kinds.TryGetValue(kind, out var knownKind))
+            {
+                kinds[kind] = knownKind = kind;
+            }
+
             var json = r.GetString(4);
-            var envelope = SyncJson.Deserialize<JournalEnvelope>(System.Text.Encoding.UTF8.GetBytes(json));
-            list.Add(new StoredEvent(r.GetString(0), r.GetString(1), r.GetInt64(2), r.GetString(3), envelope, json,
-                ParseTime(r.GetString(5))));
+            var envelope = SyncJson.Deserialize<JournalEnvelope>(json);
+            var receivedNow = r.GetString(5);
+            if (!string.Equals(receivedNow, receivedText, StringComparison.Ordinal))
+            {
+                (receivedText, received) = (receivedNow, ParseTime(receivedNow));
+            }
+
+            list.Add(new StoredEvent(office, device, r.GetInt64(2), knownKind, envelope, json, received));
+            ct.ThrowIfCancellationRequested();
         }
 
         return list;
+    }
+
+    private static string Reuse(SqliteDataReader r, int i, string previous)
+    {
+        var value = r.GetString(i);
+        return string.Equals(value, previous, StringComparison.Ordinal) ? previous : value;
     }
 
     private static DateTimeOffset ParseTime(string s) => DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);

@@ -124,14 +124,26 @@ public sealed partial class InboxStore
         var watermark = Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
         var start = watermark;
         string? lastLocal = null;
-        cmd.CommandText = "SELECT seq, local_at, utc_offset_min FROM events WHERE device_id = $d AND seq > $w ORDER BY seq";
+        // Only the sequences are walked (the (device_id, seq) index covers them); the time of the new watermark's
+        // event is read once afterwards rather than formatted for every row.
+        cmd.CommandText = "SELECT seq FROM events WHERE device_id = $d AND seq > $w ORDER BY seq";
         cmd.Parameters.AddWithValue("$w", watermark);
         await using (var reader = await cmd.ExecuteReaderAsync(ct))
         {
-            while (await reader.ReadAsync(ct) && reader.GetInt64(0) == watermark + 1)
+            while (reader.Read() && reader.GetInt64(0) == watermark + 1)
             {
                 watermark++;
-                lastLocal = reader.GetString(1) + OffsetText(reader.GetInt32(2));
+            }
+        }
+
+        if (watermark > start)
+        {
+            cmd.CommandText = "SELECT local_at, utc_offset_min FROM events WHERE device_id = $d AND seq = $w";
+            cmd.Parameters["$w"].Value = watermark;
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            if (await reader.ReadAsync(ct))
+            {
+                lastLocal = reader.GetString(0) + OffsetText(reader.GetInt32(1));
             }
         }
 

@@ -157,7 +157,11 @@ public sealed partial class InboxStore
             return await Reject(RejectReasons.OfficeMismatch, $"device {batch.DeviceId} belongs to {device.Value.OfficeId}, not {batch.OfficeId}");
         }
 
-        if (BatchChecks.Check(batch) is { } envelopeProblem)
+        // The envelopes' bytes as received; a batch handed over as an object (USB import) is serialised once with
+        // the wire contract, which yields the same text the device would have sent.
+        var wire = raw.IsEmpty ? SyncJson.Serialize(batch) : raw;
+        var slices = BatchChecks.EnvelopeSlices(wire, batch.Events.Count);
+        if (BatchChecks.Check(batch, wire, slices) is { } envelopeProblem)
         {
             return await Reject(envelopeProblem.Reason, envelopeProblem.Detail);
         }
@@ -175,7 +179,7 @@ public sealed partial class InboxStore
             }
         }
 
-        return new(new PreparedBatch(batch, topic, BatchChecks.EnvelopeTexts(raw, batch.Events.Count), raw), null);
+        return new(new PreparedBatch(batch, topic, slices is null ? null : BatchChecks.Texts(wire, slices), raw), null);
     }
 
     /// <summary>Stores a prepared batch in one transaction with the watermark (see <see cref="PrepareRawAsync"/>).</summary>
@@ -255,9 +259,35 @@ public sealed partial class InboxStore
     internal static string Iso(DateTimeOffset t) => t.ToString("O", CultureInfo.InvariantCulture);
 
     /// <summary>Office-local wall time without offset, sortable as text (decision 5: never bucket by UTC).</summary>
-    internal static string LocalText(DateTimeOffset t) => t.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff", CultureInfo.InvariantCulture);
+    internal static string LocalText(DateTimeOffset t) => LocalText(t.DateTime);
 
-    internal static string LocalText(DateTime t) => t.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff", CultureInfo.InvariantCulture);
+    /// <summary>yyyy-MM-ddTHH:mm:ss.fffffff written digit by digit (one per stored event, so the general-purpose
+    /// custom-format parser is avoided); identical text to that format string.</summary>
+    internal static string LocalText(DateTime t) => string.Create(27, t, static (span, v) =>
+    {
+        static void Digits(Span<char> into, int value)
+        {
+            for (var i = into.Length - 1; i >= 0; i--)
+            {
+                into[i] = (char)('0' + (value % 10));
+                value /= 10;
+            }
+        }
+
+        Digits(span[..4], v.Year);
+        span[4] = '-';
+        Digits(span[5..7], v.Month);
+        span[7] = '-';
+        Digits(span[8..10], v.Day);
+        span[10] = 'T';
+        Digits(span[11..13], v.Hour);
+        span[13] = ':';
+        Digits(span[14..16], v.Minute);
+        span[16] = ':';
+        Digits(span[17..19], v.Second);
+        span[19] = '.';
+        Digits(span[20..27], (int)(v.Ticks % TimeSpan.TicksPerSecond));
+    });
 
     private static string OffsetText(int minutes) =>
         (minutes < 0 ? "-" : "+") + TimeSpan.FromMinutes(Math.Abs(minutes)).ToString(@"hh\:mm", CultureInfo.InvariantCulture);

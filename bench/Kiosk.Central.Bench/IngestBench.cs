@@ -9,7 +9,7 @@ namespace Kiosk.Central.Bench;
 /// inbox's StoreBatchAsync: the path both MQTT and the USB import take, signature verification included.</summary>
 internal static class IngestBench
 {
-    public sealed record Result(TimeSpan First, TimeSpan Again, long StoredCount, TimeSpan ReadBack, int ReadCount);
+    public sealed record Result(TimeSpan First, TimeSpan Again, long StoredCount, TimeSpan ReadBack, int ReadCount, TimeSpan ReadBackCpu);
 
     public static async Task<Result> RunAsync(int events, int devices, CancellationToken ct)
     {
@@ -52,10 +52,12 @@ internal static class IngestBench
             again.Stop();
 
             // What `report month` pays before scoring: reading the month's raw envelopes back out of the store.
+            var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
             var read = Stopwatch.StartNew();
             var back = await store.ReadEventsAsync(null, new DateTime(2026, 1, 1), new DateTime(2026, 5, 1), ct);
             read.Stop();
-            return new Result(first.Elapsed, again.Elapsed, await store.CountEventsAsync(null, ct), read.Elapsed, back.Count);
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
+            return new Result(first.Elapsed, again.Elapsed, await store.CountEventsAsync(null, ct), read.Elapsed, back.Count, cpu);
         }
         finally
         {

@@ -12,7 +12,7 @@ namespace Kiosk.Device.Bench;
 /// Measures process start → READY=1, then feeds punches on stdin and reads VmRSS from /proc.</summary>
 internal static class ChildKiosk
 {
-    public static async Task<(double StartMs, (long Rss, long Anon, long File) Memory, int Punches)> MeasureAsync(string directory, int punches)
+    public static async Task<(double StartMs, (long Rss, long Anon, long File) Memory, int Punches)> MeasureAsync(string directory, int punches, string? gen0Size = null)
     {
         const int Workers = 200;
         var workers = Enumerable.Range(0, Workers)
@@ -27,7 +27,7 @@ internal static class ChildKiosk
         {
             OfficeId = "office-1",
             DeviceId = "bench-2",
-            DataDirectory = Path.Combine(directory, "child"),
+            DataDirectory = Path.Combine(directory, "child-" + Guid.NewGuid().ToString("N")[..6]),
             SeedConfigPath = seed,
             Identification = "CardOnly",
             Log = new { Level = "Warning" },
@@ -43,6 +43,12 @@ internal static class ChildKiosk
         }
 
         info.Environment["NOTIFY_SOCKET"] = "@" + name;
+        if (gen0Size is not null)
+        {
+            // The GC's gen0 budget follows the CPU's cache size: large on this server, small on a Pi. This pins it.
+            info.Environment["DOTNET_GCgen0size"] = gen0Size;
+        }
+
         var started = Stopwatch.GetTimestamp();
         using var process = Process.Start(info)!;
         var buffer = new byte[256];

@@ -13,8 +13,29 @@ internal static class ExampleData
     public const string Month = "2026-02";
     public const string CompleteUpTo = "2026-02-28T23:59:59+08:00";
 
-    public static string Directory([CallerFilePath] string source = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(source)!, "..", "..", "examples", "files-only"));
+    /// <summary>examples/files-only of this checkout: found from the source path, or (if the build mapped source
+    /// paths) by walking up from the working and output directories to Kiosk.sln.</summary>
+    public static string Directory([CallerFilePath] string source = "")
+    {
+        var fromSource = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(source)!, "..", "..", "examples", "files-only"));
+        if (System.IO.Directory.Exists(fromSource))
+        {
+            return fromSource;
+        }
+
+        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "Kiosk.sln")))
+                {
+                    return Path.Combine(dir.FullName, "examples", "files-only");
+                }
+            }
+        }
+
+        return fromSource;
+    }
 
     public const string Roster = """
         worker_id,name,badge,office,role,role_from,role_to,employed_from,employed_to,finger_slots

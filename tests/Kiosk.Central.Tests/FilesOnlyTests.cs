@@ -100,4 +100,30 @@ public sealed class FilesOnlyTests
         Assert.Contains("line 2: hash does not match", err, StringComparison.Ordinal);
         Assert.False(File.Exists(dir.File("r.csv")));
     }
+
+    [Fact]
+    public async Task An_office_month_exported_from_the_store_scores_to_the_same_report_from_files_alone()
+    {
+        using var centre = new Centre();
+        await centre.ImportRosterAsync(ExampleData.Roster);
+        await centre.RegisterAsync("hongqi", "hongqi-door");
+        var rows = new Journal("hongqi", "hongqi-door").OnTime("w1", Journal.Workdays(2026, 3)).OnTime("w2", Journal.Workdays(2026, 3, toDay: 20))
+            .Punch("w3", new DateOnly(2026, 3, 2), 8, 20).Build();
+        await centre.ImportJournalAsync(rows);
+        await centre.RunOkAsync("finding", "add", "--worker", "w1", "--date", "2026-03-04", "--session", "Morning", "--inspector", "检查组");
+        await centre.RunOkAsync("points", "set", "--worker", "w2", "--month", "2026-03", "--points", "16", "--by", "w1");
+
+        await centre.RunOkAsync("report", "month", "--month", "2026-03", "--office", "hongqi", "--out", centre.Dir.File("store.csv"));
+        var export = centre.Dir.File("export");
+        Assert.Contains("complete up to 2026-03-31T12:55:00+08:00", await centre.RunOkAsync("export-month", "--office", "hongqi", "--month", "2026-03",
+            "--out-dir", export), StringComparison.Ordinal);
+        var upTo = File.ReadAllText(Path.Combine(export, "complete-up-to.txt")).Trim();
+        var (code, _, err) = await CliRunner.RunAsync("score-files", "--roster", Path.Combine(export, "roster.csv"), "--events",
+            Path.Combine(export, "events.jsonl"), "--settings", Path.Combine(export, "settings.json"), "--month", "2026-03",
+            "--complete-up-to", upTo, "--out", centre.Dir.File("files.csv"));
+        Assert.True(code == 0, err);
+        var fromStore = File.ReadAllText(centre.Dir.File("store.csv"));
+        Assert.Equal(fromStore, File.ReadAllText(centre.Dir.File("files.csv")));
+        Assert.Contains("待定", fromStore, StringComparison.Ordinal);   // the afternoon of 31 March closes after the watermark: pending for w2 and w3
+    }
 }

@@ -26,7 +26,9 @@ public sealed class BrokerDeliveryTests
         var atTerm = await Count();
         kiosk.Journal.Append(3000, Morning.AddHours(1));
         await rig.Broker.StartAgainAsync();
-        await rig.UntilAsync(async () => await Count() >= atTerm + 1500, "delivery resumes after the SIGTERM restart");
+        // The broker's saved queue alone can satisfy the centre; wait for the kiosk too, so the kill hits both.
+        await rig.UntilAsync(async () => kiosk.Pump.IsConnected && await Count() >= atTerm + 1500,
+            "the kiosk is back and delivery resumes after the SIGTERM restart");
         await rig.Broker.StopAsync(kill: true); // SIGKILL: whatever came after the last autosave is forgotten
         var atKill = await Count();
         kiosk.Journal.Append(3000, Morning.AddHours(2));

@@ -59,6 +59,9 @@ public sealed class R30xModule : IDisposable
     private readonly byte[] _readBuffer = new byte[512];
     private readonly SemaphoreSlim _lock = new(1, 1);
 
+    // A UART sends a packet's bytes back to back; 50 ms of silence inside one means it ended.
+    private static readonly TimeSpan InterByteGap = TimeSpan.FromMilliseconds(50);
+
     public R30xModule(ISerialTransport port, R30xOptions options, TimeProvider time, ILogger? log = null)
     {
         _port = port;
@@ -318,9 +321,28 @@ public sealed class R30xModule : IDisposable
                 return null;
             }
 
-            var n = await _port.ReadAsync(_readBuffer, remaining, cancellationToken);
+            // Mid-packet, a quiet line means the packet was cut short (or its length field was noise): give up on
+            // it after the inter-byte gap and rescan, instead of waiting for bytes that will never come.
+            var inPacket = _parser.InFrame;
+            var n = await _port.ReadAsync(_readBuffer, inPacket && remaining > InterByteGap ? InterByteGap : remaining, cancellationToken);
             if (n == 0)
             {
+                if (inPacket && _parser.Flush())
+                {
+                    while (_parser.TryTake(out var rescued))
+                    {
+                        _packets.Enqueue(rescued!);
+                    }
+
+                    continue;
+                }
+
+                if (inPacket && remaining > InterByteGap)
+                {
+                    _log.LogWarning("Truncated packet from the fingerprint module on {Port} ({Stats})", _port.Name, _parser.Statistics);
+                    continue;
+                }
+
                 return null;
             }
 
@@ -328,7 +350,11 @@ public sealed class R30xModule : IDisposable
             {
                 if (_parser.TryPush(_readBuffer[i], out var packet))
                 {
-                    _packets.Enqueue(packet!);
+                    do
+                    {
+                        _packets.Enqueue(packet!);
+                    }
+                    while (_parser.TryTake(out packet));
                 }
                 else if (_parser.LastError is not (R30xPacketError.None or R30xPacketError.Garbage))
                 {

@@ -64,21 +64,56 @@ public sealed record R30xPacket(R30xPid Pid, byte[] Payload, uint Address = R30x
 public enum R30xPacketError { None, Garbage, WrongAddress, BadPid, BadLength, Checksum }
 
 /// <summary>Byte-at-a-time packet parser: hunts for EF 01, then checks address, PID, length and checksum.
-/// A rejected packet is counted and the hunt restarts; a packet with a wrong checksum is never returned.</summary>
+/// A rejected packet is counted, and the bytes after its false start are scanned again, so noise that happened
+/// to contain EF 01 cannot swallow the real packet behind it. A packet with a wrong checksum is never returned.</summary>
 public sealed class R30xPacketParser(uint address = R30xPacket.DefaultAddress)
 {
     private readonly byte[] _buffer = new byte[R30xPacket.MaxPayload + R30xPacket.Overhead];
+    private readonly Queue<R30xPacket> _ready = new();
     private int _count;
     private int _needed;
 
     public FrameStatistics Statistics { get; } = new();
 
+    /// <summary>The first error the last pushed byte caused (None when it was fine).</summary>
     public R30xPacketError LastError { get; private set; }
 
+    /// <summary>Feeds one byte; true with a packet when one is complete. A byte can complete more than one
+    /// packet (after a rescan): take the rest with <see cref="TryTake"/>.</summary>
     public bool TryPush(byte b, out R30xPacket? packet)
     {
-        packet = null;
         LastError = R30xPacketError.None;
+        Step(b);
+        return TryTake(out packet);
+    }
+
+    public bool TryTake(out R30xPacket? packet) => _ready.TryDequeue(out packet);
+
+    /// <summary>True while a packet has started but is not complete.</summary>
+    public bool InFrame => _count > 0;
+
+    /// <summary>The line went quiet mid-packet: the started packet is truncated (or a false start whose length
+    /// field was noise). Counts it and rescans its bytes; returns true if that completed a packet.</summary>
+    public bool Flush()
+    {
+        // Each round drops the first byte of the started packet, so this ends; a rescan can start another
+        // false packet that again runs to the end of the bytes, hence the loop.
+        while (_count > 0)
+        {
+            Statistics.Truncate();
+            var replay = _buffer.AsSpan(1, _count - 1).ToArray();
+            _count = 0;
+            foreach (var r in replay)
+            {
+                Step(r);
+            }
+        }
+
+        return _ready.Count > 0;
+    }
+
+    private void Step(byte b)
+    {
         switch (_count)
         {
             case 0:
@@ -88,11 +123,11 @@ public sealed class R30xPacketParser(uint address = R30xPacket.DefaultAddress)
                 }
                 else
                 {
+                    Error(R30xPacketError.Garbage);
                     Statistics.Garbage();
-                    LastError = R30xPacketError.Garbage;
                 }
 
-                return false;
+                return;
             case 1:
                 if (b == 0x01)
                 {
@@ -100,23 +135,26 @@ public sealed class R30xPacketParser(uint address = R30xPacket.DefaultAddress)
                 }
                 else
                 {
+                    Error(R30xPacketError.Garbage);
                     Statistics.Garbage();
-                    LastError = R30xPacketError.Garbage;
-                    _count = b == 0xEF ? 1 : 0;
+                    _count = 0;
+                    Step(b);
                 }
 
-                return false;
+                return;
         }
 
         _buffer[_count++] = b;
         if (_count == 6 && BinaryPrimitives.ReadUInt32BigEndian(_buffer.AsSpan(2)) != address)
         {
-            return Fail(R30xPacketError.WrongAddress);
+            Reject(R30xPacketError.WrongAddress);
+            return;
         }
 
         if (_count == 7 && b is not ((byte)R30xPid.Command or (byte)R30xPid.Data or (byte)R30xPid.Ack or (byte)R30xPid.EndOfData))
         {
-            return Fail(R30xPacketError.BadPid);
+            Reject(R30xPacketError.BadPid);
+            return;
         }
 
         if (_count == 9)
@@ -125,7 +163,8 @@ public sealed class R30xPacketParser(uint address = R30xPacket.DefaultAddress)
             // length counts payload + checksum; a payload of 1..256 bytes (data packets may not be empty either).
             if (length < 3 || length > R30xPacket.MaxPayload + 2)
             {
-                return Fail(R30xPacketError.BadLength);
+                Reject(R30xPacketError.BadLength);
+                return;
             }
 
             _needed = 9 + length;
@@ -133,30 +172,49 @@ public sealed class R30xPacketParser(uint address = R30xPacket.DefaultAddress)
 
         if (_count < 9 || _count < _needed)
         {
-            return false;
+            return;
         }
 
         var len = (ushort)(_needed - 9);
         var payload = _buffer.AsSpan(9, len - 2);
         var expected = BinaryPrimitives.ReadUInt16BigEndian(_buffer.AsSpan(_needed - 2));
-        _count = 0;
         if (R30xPacket.Checksum(_buffer[6], len, payload) != expected)
         {
-            Statistics.Checksum();
-            LastError = R30xPacketError.Checksum;
-            return false;
+            Reject(R30xPacketError.Checksum);
+            return;
         }
 
+        _count = 0;
         Statistics.Frame();
-        packet = new R30xPacket((R30xPid)_buffer[6], payload.ToArray(), address);
-        return true;
+        _ready.Enqueue(new R30xPacket((R30xPid)_buffer[6], payload.ToArray(), address));
     }
 
-    private bool Fail(R30xPacketError error)
+    /// <summary>Counts the rejected packet and rescans every byte after its EF: the real packet may start there.</summary>
+    private void Reject(R30xPacketError error)
     {
-        Statistics.Corruption();
-        LastError = error;
+        Error(error);
+        if (error == R30xPacketError.Checksum)
+        {
+            Statistics.Checksum();
+        }
+        else
+        {
+            Statistics.Corruption();
+        }
+
+        var replay = _buffer.AsSpan(1, _count - 1).ToArray();
         _count = 0;
-        return false;
+        foreach (var r in replay)
+        {
+            Step(r);
+        }
+    }
+
+    private void Error(R30xPacketError error)
+    {
+        if (LastError == R30xPacketError.None)
+        {
+            LastError = error;
+        }
     }
 }

@@ -61,77 +61,121 @@ public static class Pn532Codec
 public enum Pn532FrameError { None, Garbage, LengthChecksum, DataChecksum, BadTfi, MissingPostamble }
 
 /// <summary>Byte-at-a-time parser for frames in either direction (the driver expects D5, the emulator D4).
-/// Looks for the start code 00 FF; counts and reports everything it skips or rejects.</summary>
+/// Looks for the start code 00 FF; counts and reports everything it skips or rejects. After a rejected frame the
+/// bytes after its false start code are scanned again, so noise containing 00 FF cannot swallow a real frame.</summary>
 public sealed class Pn532FrameParser(byte expectedTfi)
 {
     private enum State { Hunt, AfterZero, Len, Lcs, ExtLenM, ExtLenL, ExtLcs, Body, Dcs, Postamble, AckPostamble }
 
+    private readonly byte[] _history = new byte[300];
+    private readonly byte[] _body = new byte[266];
+    private readonly Queue<Pn532Frame> _ready = new();
     private State _state = State.Hunt;
+    private int _historyCount;
     private int _len;
     private byte _lenByte;
     private byte _lenM;
     private Pn532FrameKind _pendingControl;
-    private readonly byte[] _body = new byte[266];
     private int _bodyCount;
     private byte _sum;
 
     public FrameStatistics Statistics { get; } = new();
 
+    /// <summary>The first error the last pushed byte caused (None when it was fine).</summary>
     public Pn532FrameError LastError { get; private set; }
 
+    /// <summary>Feeds one byte; true with a frame when one is complete. After a rescan one byte can complete
+    /// more than one frame: take the rest with <see cref="TryTake"/>.</summary>
     public bool TryPush(byte b, out Pn532Frame? frame)
     {
-        frame = null;
         LastError = Pn532FrameError.None;
+        Step(b);
+        return TryTake(out frame);
+    }
+
+    public bool TryTake(out Pn532Frame? frame) => _ready.TryDequeue(out frame);
+
+    /// <summary>True while a frame has started (start code seen) but is not complete.</summary>
+    public bool InFrame => _state is not (State.Hunt or State.AfterZero);
+
+    /// <summary>The line went quiet mid-frame: the started frame is truncated (or a false start whose LEN was
+    /// noise). Counts it and rescans its bytes; returns true if that completed a frame.</summary>
+    public bool Flush()
+    {
+        // Each round drops the first byte of the started frame, so this ends; a rescan can start another
+        // false frame that again runs to the end of the bytes, hence the loop.
+        while (InFrame)
+        {
+            Statistics.Truncate();
+            var replay = _history.AsSpan(1, _historyCount - 1).ToArray();
+            Done();
+            foreach (var r in replay)
+            {
+                Step(r);
+            }
+        }
+
+        return _ready.Count > 0;
+    }
+
+    private void Step(byte b)
+    {
+        if (_state is State.Hunt or State.AfterZero && b == 0x00)
+        {
+            // Preamble zeros may repeat (the wake-up sends many); the last one before FF starts the history.
+            _state = State.AfterZero;
+            _history[0] = b;
+            _historyCount = 1;
+            return;
+        }
+
+        if (_state == State.Hunt)
+        {
+            Skip();
+            return;
+        }
+
+        _history[_historyCount++] = b;
         switch (_state)
         {
-            case State.Hunt:
-                if (b == 0x00)
-                {
-                    _state = State.AfterZero;
-                }
-                else
-                {
-                    Skip();
-                }
-
-                return false;
             case State.AfterZero:
-                // Preamble zeros may repeat (the wake-up sends many); 00 FF is the start code.
                 if (b == 0xFF)
                 {
                     _state = State.Len;
                 }
-                else if (b != 0x00)
+                else
                 {
                     _state = State.Hunt;
+                    _historyCount = 0;
                     Skip();
                 }
 
-                return false;
+                return;
             case State.Len:
                 _lenByte = b;
                 _state = State.Lcs;
-                return false;
+                return;
             case State.Lcs:
-                return OnLcs(b);
+                OnLcs(b);
+                return;
             case State.ExtLenM:
                 _lenM = b;
                 _state = State.ExtLenL;
-                return false;
+                return;
             case State.ExtLenL:
                 _len = (_lenM << 8) | b;
                 _lenByte = b;
                 _state = State.ExtLcs;
-                return false;
+                return;
             case State.ExtLcs:
                 if (((_lenM + _lenByte + b) & 0xFF) != 0 || _len is < 1 or > 265)
                 {
-                    return Fail(Pn532FrameError.LengthChecksum, corrupt: true);
+                    Fail(Pn532FrameError.LengthChecksum, corrupt: true);
+                    return;
                 }
 
                 StartBody();
-                return false;
+                return;
             case State.Body:
                 _body[_bodyCount++] = b;
                 _sum += b;
@@ -140,69 +184,72 @@ public sealed class Pn532FrameParser(byte expectedTfi)
                     _state = State.Dcs;
                 }
 
-                return false;
+                return;
             case State.Dcs:
                 _sum += b;
                 if (_sum != 0)
                 {
-                    return Fail(Pn532FrameError.DataChecksum, corrupt: false);
+                    Fail(Pn532FrameError.DataChecksum, corrupt: false);
+                    return;
                 }
 
                 _state = State.Postamble;
-                return false;
+                return;
             case State.Postamble:
-                _state = State.Hunt;
                 if (b != 0x00)
                 {
-                    return Fail(Pn532FrameError.MissingPostamble, corrupt: true);
+                    Fail(Pn532FrameError.MissingPostamble, corrupt: true);
+                    return;
                 }
 
-                return Complete(out frame);
+                Complete();
+                return;
             case State.AckPostamble:
-                _state = State.Hunt;
                 if (b != 0x00)
                 {
-                    return Fail(Pn532FrameError.MissingPostamble, corrupt: true);
+                    Fail(Pn532FrameError.MissingPostamble, corrupt: true);
+                    return;
                 }
 
+                Done();
                 Statistics.Frame();
-                frame = _pendingControl == Pn532FrameKind.Ack ? Pn532Frame.AckFrame : Pn532Frame.NackFrame;
-                return true;
+                _ready.Enqueue(_pendingControl == Pn532FrameKind.Ack ? Pn532Frame.AckFrame : Pn532Frame.NackFrame);
+                return;
             default:
                 throw new InvalidOperationException("Unreachable parser state.");
         }
     }
 
-    private bool OnLcs(byte lcs)
+    private void OnLcs(byte lcs)
     {
         if (_lenByte == 0x00 && lcs == 0xFF)
         {
             _pendingControl = Pn532FrameKind.Ack;
             _state = State.AckPostamble;
-            return false;
+            return;
         }
 
         if (_lenByte == 0xFF && lcs == 0x00)
         {
             _pendingControl = Pn532FrameKind.Nack;
             _state = State.AckPostamble;
-            return false;
+            return;
         }
 
         if (_lenByte == 0xFF && lcs == 0xFF)
         {
             _state = State.ExtLenM;
-            return false;
+            return;
         }
 
         if (((_lenByte + lcs) & 0xFF) != 0 || _lenByte == 0)
         {
-            return Fail(Pn532FrameError.LengthChecksum, corrupt: true);
+            Fail(Pn532FrameError.LengthChecksum, corrupt: true);
+            return;
         }
 
         _len = _lenByte;
         StartBody();
-        return false;
     }
 
     private void StartBody()
@@ -212,36 +259,44 @@ public sealed class Pn532FrameParser(byte expectedTfi)
         _state = State.Body;
     }
 
-    private bool Complete(out Pn532Frame? frame)
+    private void Complete()
     {
-        frame = null;
         var tfi = _body[0];
-        var data = _body.AsSpan(1, _len - 1).ToArray();
         // The syntax-error frame (§3): LEN 01, TFI 7F, DCS 81.
         if (_len == 1 && tfi == 0x7F)
         {
+            Done();
             Statistics.Frame();
-            frame = Pn532Frame.ErrorFrame;
-            return true;
+            _ready.Enqueue(Pn532Frame.ErrorFrame);
+            return;
         }
 
         if (tfi != expectedTfi)
         {
-            return Fail(Pn532FrameError.BadTfi, corrupt: true);
+            Fail(Pn532FrameError.BadTfi, corrupt: true);
+            return;
         }
 
+        var data = _body.AsSpan(1, _len - 1).ToArray();
+        Done();
         Statistics.Frame();
-        frame = new Pn532Frame(Pn532FrameKind.Information, tfi, data);
-        return true;
+        _ready.Enqueue(new Pn532Frame(Pn532FrameKind.Information, tfi, data));
+    }
+
+    private void Done()
+    {
+        _state = State.Hunt;
+        _historyCount = 0;
     }
 
     private void Skip()
     {
         Statistics.Garbage();
-        LastError = Pn532FrameError.Garbage;
+        Error(Pn532FrameError.Garbage);
     }
 
-    private bool Fail(Pn532FrameError error, bool corrupt)
+    /// <summary>Counts the rejected frame, then rescans every byte after its start code's first zero.</summary>
+    private void Fail(Pn532FrameError error, bool corrupt)
     {
         if (corrupt)
         {
@@ -252,8 +307,20 @@ public sealed class Pn532FrameParser(byte expectedTfi)
             Statistics.Checksum();
         }
 
-        LastError = error;
-        _state = State.Hunt;
-        return false;
+        Error(error);
+        var replay = _history.AsSpan(1, _historyCount - 1).ToArray();
+        Done();
+        foreach (var r in replay)
+        {
+            Step(r);
+        }
+    }
+
+    private void Error(Pn532FrameError error)
+    {
+        if (LastError == Pn532FrameError.None)
+        {
+            LastError = error;
+        }
     }
 }

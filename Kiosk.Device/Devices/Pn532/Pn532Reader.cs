@@ -46,6 +46,9 @@ public sealed class Pn532Reader : ICardReader
 {
     private const byte GetFirmwareVersion = 0x02, SamConfiguration = 0x14, RfConfiguration = 0x32, InListPassiveTarget = 0x4A;
 
+    // At 115200 a whole 262-byte frame takes 23 ms; 50 ms of silence inside a frame means it ended.
+    private static readonly TimeSpan InterByteGap = TimeSpan.FromMilliseconds(50);
+
     private readonly ISerialTransport _port;
     private readonly Pn532Options _options;
     private readonly TimeProvider _time;
@@ -197,7 +200,7 @@ public sealed class Pn532Reader : ICardReader
             _port.DiscardInput();
             _frames.Clear();
             await _port.WriteAsync(Pn532Codec.Encode(Pn532Codec.HostToPn532, data), cancellationToken);
-            var ack = await ReadFrameAsync(_options.AckTimeout, cancellationToken);
+            var ack = await ReadFrameAsync(_options.AckTimeout, command, cancellationToken);
             if (ack is null)
             {
                 _log.LogWarning("PN532 on {Port}: no ACK for command 0x{Command:X2}", _port.Name, command);
@@ -209,7 +212,7 @@ public sealed class Pn532Reader : ICardReader
                 return new Pn532Response(Pn532Status.Nack, []);
             }
 
-            var response = ack.Kind == Pn532FrameKind.Ack ? await ReadFrameAsync(_options.ResponseTimeout, cancellationToken) : ack;
+            var response = ack.Kind == Pn532FrameKind.Ack ? await ReadFrameAsync(_options.ResponseTimeout, command, cancellationToken) : ack;
             if (response is null)
             {
                 await _port.WriteAsync(Pn532Codec.Ack, cancellationToken);
@@ -223,10 +226,10 @@ public sealed class Pn532Reader : ICardReader
                 return new Pn532Response(Pn532Status.ErrorFrame, []);
             }
 
-            if (response.Kind != Pn532FrameKind.Information || response.Data.Length == 0 || response.Data[0] != command + 1)
+            if (response.Kind != Pn532FrameKind.Information)
             {
-                _log.LogWarning("PN532 on {Port}: unexpected answer {Kind} {Bytes} to command 0x{Command:X2}", _port.Name, response.Kind, Convert.ToHexString(response.Data), command);
-                return new Pn532Response(Pn532Status.UnexpectedResponse, response.Data);
+                _log.LogWarning("PN532 on {Port}: unexpected {Kind} instead of the response to command 0x{Command:X2}", _port.Name, response.Kind, command);
+                return new Pn532Response(Pn532Status.UnexpectedResponse, []);
             }
 
             return new Pn532Response(Pn532Status.Ok, response.Data[1..]);
@@ -267,37 +270,68 @@ public sealed class Pn532Reader : ICardReader
         return new CardPresented(id, Name, _time.GetElapsedTime(0, now));
     }
 
-    private async Task<Pn532Frame?> ReadFrameAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>The next ACK/NACK/error frame, or the information frame answering <paramref name="command"/>.
+    /// An information frame with another code is a late answer to an aborted command: logged and skipped.</summary>
+    private async Task<Pn532Frame?> ReadFrameAsync(TimeSpan timeout, byte command, CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
-        while (_frames.Count == 0)
+        while (true)
         {
-            var remaining = timeout - _time.GetElapsedTime(started);
-            if (remaining <= TimeSpan.Zero)
+            while (_frames.Count == 0)
             {
-                return null;
+                var remaining = timeout - _time.GetElapsedTime(started);
+                if (remaining <= TimeSpan.Zero)
+                {
+                    return null;
+                }
+
+                // Mid-frame, a quiet line means the frame was cut short (or its LEN was noise): give up on it after
+                // the inter-byte gap and rescan, instead of waiting for bytes that will never come.
+                var inFrame = _parser.InFrame;
+                var n = await _port.ReadAsync(_readBuffer, inFrame && remaining > InterByteGap ? InterByteGap : remaining, cancellationToken);
+                if (n == 0)
+                {
+                    if (!inFrame)
+                    {
+                        return null;
+                    }
+
+                    _parser.Flush();
+                    while (_parser.TryTake(out var rescued))
+                    {
+                        _frames.Enqueue(rescued!);
+                    }
+
+                    _log.LogWarning("Truncated PN532 frame on {Port} ({Stats})", _port.Name, _parser.Statistics);
+                    continue;
+                }
+
+                for (var i = 0; i < n; i++)
+                {
+                    if (_parser.TryPush(_readBuffer[i], out var parsed))
+                    {
+                        do
+                        {
+                            _frames.Enqueue(parsed!);
+                        }
+                        while (_parser.TryTake(out parsed));
+                    }
+                    else if (_parser.LastError is not (Pn532FrameError.None or Pn532FrameError.Garbage))
+                    {
+                        _log.LogWarning("Bad PN532 frame on {Port}: {Reason} ({Stats})", _port.Name, _parser.LastError, _parser.Statistics);
+                    }
+                }
             }
 
-            var n = await _port.ReadAsync(_readBuffer, remaining, cancellationToken);
-            if (n == 0)
+            var frame = _frames.Dequeue();
+            if (frame.Kind == Pn532FrameKind.Information && (frame.Data.Length == 0 || frame.Data[0] != command + 1))
             {
-                return null;
+                _log.LogWarning("PN532 on {Port}: skipped a stale frame {Bytes} while waiting for command 0x{Command:X2}", _port.Name, Convert.ToHexString(frame.Data), command);
+                continue;
             }
 
-            for (var i = 0; i < n; i++)
-            {
-                if (_parser.TryPush(_readBuffer[i], out var frame))
-                {
-                    _frames.Enqueue(frame!);
-                }
-                else if (_parser.LastError is not (Pn532FrameError.None or Pn532FrameError.Garbage))
-                {
-                    _log.LogWarning("Bad PN532 frame on {Port}: {Reason} ({Stats})", _port.Name, _parser.LastError, _parser.Statistics);
-                }
-            }
+            return frame;
         }
-
-        return _frames.Dequeue();
     }
 
     private Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken) =>

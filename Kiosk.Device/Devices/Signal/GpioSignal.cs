@@ -55,6 +55,7 @@ public sealed class GpioSignal : ISignal, IDisposable
     private ITimer? _timer;
     private int _generation;
     private int _failures;
+    private TaskCompletionSource _played = NewPlayed(completed: true);
 
     public GpioSignal(GpioLines lines, TimeProvider time, ILogger? log = null)
     {
@@ -71,6 +72,19 @@ public sealed class GpioSignal : ISignal, IDisposable
     }
 
     public int Failures => Volatile.Read(ref _failures);
+
+    /// <summary>Completes when the current pattern has played its last step, or was cut off by a newer one
+    /// or by Dispose. The kiosk never waits on it; the probe command does, so it can show every step.</summary>
+    public Task PatternFinished
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _played.Task;
+            }
+        }
+    }
 
     /// <summary>Requests the three lines on the header chip, all off.</summary>
     public static GpioSignal Open(GpioChip chip, SignalPins pins, TimeProvider time, ILogger? log = null)
@@ -100,6 +114,8 @@ public sealed class GpioSignal : ISignal, IDisposable
             _timer?.Dispose();
             _timer = null;
             var generation = ++_generation;
+            _played.TrySetResult();
+            _played = NewPlayed(completed: false);
             Apply(pattern[0]);
             ScheduleNext(pattern, 1, generation);
         }
@@ -113,6 +129,7 @@ public sealed class GpioSignal : ISignal, IDisposable
             _timer?.Dispose();
             _timer = null;
             Apply(new SignalStep(TimeSpan.Zero, false, false, false));
+            _played.TrySetResult();
         }
 
         _lines.Dispose();
@@ -122,6 +139,7 @@ public sealed class GpioSignal : ISignal, IDisposable
     {
         if (index >= pattern.Count)
         {
+            _played.TrySetResult();
             return;
         }
 
@@ -141,6 +159,17 @@ public sealed class GpioSignal : ISignal, IDisposable
             Apply(pattern[index]);
             ScheduleNext(pattern, index + 1, generation);
         }
+    }
+
+    private static TaskCompletionSource NewPlayed(bool completed)
+    {
+        var source = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (completed)
+        {
+            source.SetResult();
+        }
+
+        return source;
     }
 
     private void Apply(SignalStep step)

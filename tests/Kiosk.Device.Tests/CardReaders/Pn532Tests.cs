@@ -103,6 +103,21 @@ public sealed class Pn532Tests
     }
 
     [Fact]
+    public void Noise_full_of_false_start_codes_never_swallows_the_real_frame_behind_it()
+    {
+        var salt = Gen.ArrayOf(Gen.Elements<byte>([0x00, 0xFF, 0xD5, 0x01, 0x7F, 0x4B, 0x10, 0xF0]));
+        Prop.ForAll(salt.ToArbitrary(), ArbMap.Default.ArbFor<byte[]>(), (salted, random) =>
+        {
+            var parser = new Pn532FrameParser(Pn532Codec.Pn532ToHost);
+            var real = Pn532Codec.Encode(Pn532Codec.Pn532ToHost, [0x4B, 0x01, 0x01, 0x00, 0x04, 0x08, 0x04, 9, 8, 7, 6]);
+            var frames = Feed(parser, [.. random, .. salted, .. real, .. salted, .. Pn532Codec.Ack]);
+            // Only the checksummed frame is asserted: ACK/NACK have no checksum, so noise like "00 FF FF" right
+            // before an ACK's zeros legitimately reads as a NACK.
+            return frames.Count(f => f.Kind == Pn532FrameKind.Information && f.Data.Length == 11 && f.Data[^1] == 6) >= 1;
+        }).Check(Config.QuickThrowOnFailure.WithMaxTest(300));
+    }
+
+    [Fact]
     public async Task The_driver_wakes_the_reader_limits_retries_and_reads_four_and_seven_byte_uids_once_each()
     {
         await using var pty = await SocatPty.StartAsync();
@@ -183,8 +198,29 @@ public sealed class Pn532Tests
             new Pn532Options { PassiveActivationRetries = 0xFF, ResponseTimeout = TimeSpan.FromMilliseconds(200) }, TimeProvider.System);
         Assert.True(await reader.InitializeAsync(CancellationToken.None));
         Assert.Equal(Pn532Status.Timeout, (await reader.CallAsync(0x4A, [0x01, 0x00], CancellationToken.None)).Status);
-        // The abort took: a card arriving now does not produce a stray late response.
+        // The abort took: a card arriving after it does not produce a stray late response.
+        await WaitUntilAsync(() => emulator.AbortsReceived == 1);
         emulator.PresentCard([1, 2, 3, 4]);
+        var fw = await reader.CallAsync(0x02, [], CancellationToken.None);
+        Assert.True(fw.IsOk);
+        Assert.Equal(new byte[] { 0x32, 1, 6, 7 }, fw.Data);
+    }
+
+    [Fact]
+    public async Task A_late_answer_to_an_aborted_command_is_skipped_not_taken_for_the_next_response()
+    {
+        await using var pty = await SocatPty.StartAsync();
+        await using var emulator = new Pn532Emulator(LinuxSerialPort.Open(pty.DevicePath, 115200));
+        emulator.Start();
+        var log = new ListLogger();
+        await using var reader = new Pn532Reader(LinuxSerialPort.Open(pty.HostPath, 115200),
+            new Pn532Options { PassiveActivationRetries = 0xFF, ResponseTimeout = TimeSpan.FromMilliseconds(200) }, TimeProvider.System, log);
+        Assert.True(await reader.InitializeAsync(CancellationToken.None));
+        emulator.IgnoreAborts = true; // the chip misses the host's abort ACK...
+        Assert.Equal(Pn532Status.Timeout, (await reader.CallAsync(0x4A, [0x01, 0x00], CancellationToken.None)).Status);
+        await WaitUntilAsync(() => emulator.AbortsReceived == 1);
+        emulator.PresentCard([1, 2, 3, 4]); // ...so the card makes it answer the old InListPassiveTarget late.
+
         var fw = await reader.CallAsync(0x02, [], CancellationToken.None);
         Assert.True(fw.IsOk);
         Assert.Equal(new byte[] { 0x32, 1, 6, 7 }, fw.Data);
@@ -222,8 +258,19 @@ public sealed class Pn532Tests
         {
             if (parser.TryPush(b, out var frame))
             {
-                frames.Add(frame!);
+                do
+                {
+                    frames.Add(frame!);
+                }
+                while (parser.TryTake(out frame));
             }
+        }
+
+        // The stream ends: a quiet line (the driver flushes after an inter-byte gap).
+        parser.Flush();
+        while (parser.TryTake(out var rescued))
+        {
+            frames.Add(rescued!);
         }
 
         return frames;

@@ -73,7 +73,7 @@ internal sealed class KioskRig : IAsyncDisposable
     public static async Task<KioskRig> StartAsync(IReadOnlyList<Worker> workers, DateTimeOffset startAt, KioskOptions? options = null,
         IReadOnlyList<Delegation>? delegations = null)
     {
-        options ??= new KioskOptions { OfficeId = "office-1", DeviceId = "kiosk-1", FingerWaitSeconds = 3, SecretaryTimeoutSeconds = 20 };
+        options ??= new KioskOptions { OfficeId = "office-1", DeviceId = "kiosk-1", FingerWaitSeconds = 6, SecretaryTimeoutSeconds = 20 };
         var time = new ShiftedTime(startAt);
         var temp = new TempJournal();
         var sources = new FakeClockSources { Synchronised = true };
@@ -100,7 +100,8 @@ internal sealed class KioskRig : IAsyncDisposable
         finger.Start();
         var reader = new Rdm6300Reader(LinuxSerialPort.Open(cardPty.HostPath, Rdm6300Options.BaudRate), new Rdm6300Options(CardIdFormat.Decimal10), TimeProvider.System);
         var fingerReader = new FingerprintReader(LinuxSerialPort.Open(fingerPty.HostPath, 57600),
-            new R30xOptions { ReplyTimeout = TimeSpan.FromMilliseconds(500), FingerPollInterval = TimeSpan.FromMilliseconds(20) }, TimeProvider.System);
+            new R30xOptions { ReplyTimeout = TimeSpan.FromSeconds(2), FingerPollInterval = TimeSpan.FromMilliseconds(20) }, TimeProvider.System);
+        Assert.True(await KioskHost.WarmUpAsync(fingerReader, NullLogger.Instance, CancellationToken.None), "the R30x emulator never answered");
         var display = new PlainTextDisplay(TextWriter.Null);
         var signal = new RecordingSignal();
         var devices = new KioskDevices([reader], fingerReader, display, null, signal);
@@ -225,3 +226,8 @@ internal sealed class RecordingSignal : ISignal
         }
     }
 }
+
+/// <summary>Rig tests run one at a time: each starts two socat pairs, two emulators and a punch flow, and on this
+/// 2-core machine parallel rigs only add timing noise.</summary>
+[CollectionDefinition("kiosk rig", DisableParallelization = true)]
+public sealed class KioskRigCollection;

@@ -5,6 +5,7 @@ using Kiosk.Device.Journal;
 
 namespace Kiosk.Device.Tests.EndToEnd;
 
+[Collection("kiosk rig")]
 public sealed class MorningTests
 {
     private static readonly DateTimeOffset Monday = new(2026, 3, 2, 7, 50, 0, KioskRig.Beijing);

@@ -13,6 +13,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Kiosk.Device.Tests.Punching;
 
+[Collection("kiosk rig")]
 public sealed class PunchingTests
 {
     private static readonly DateTimeOffset Monday = new(2026, 3, 2, 12, 55, 0, KioskRig.Beijing);

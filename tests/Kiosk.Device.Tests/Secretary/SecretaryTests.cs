@@ -15,6 +15,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Kiosk.Device.Tests.Secretary;
 
+[Collection("kiosk rig")]
 public sealed class SecretaryTests
 {
     private static readonly DateTimeOffset Monday = new(2026, 3, 2, 9, 0, 0, KioskRig.Beijing);

@@ -59,9 +59,17 @@ public sealed partial class BrokerProcess : IAsyncDisposable
     {
         var dir = Directory.CreateTempSubdirectory("kiosk-broker-").FullName;
         var broker = new BrokerProcess(dir, FreePort(), FreePort());
-        await broker.PrepareAsync(users);
-        await broker.StartAgainAsync();
-        return broker;
+        try
+        {
+            await broker.PrepareAsync(users);
+            await broker.StartAgainAsync();
+            return broker;
+        }
+        catch
+        {
+            await broker.DisposeAsync(); // no stray broker or temp directory when start-up fails
+            throw;
+        }
     }
 
     /// <summary>Starts mosquitto (again) with the same configuration and persistence directory.</summary>
