@@ -15,13 +15,22 @@ internal static class ConfigCommand
         var db = CliCommon.DbOption();
         var office = new Option<string>("--office") { Description = "社区 · office id", Required = true };
         var send = new Option<bool>("--send") { Description = "立即下发 · also send it to the broker now (otherwise `serve` sends it on start)" };
+        var output = new Option<FileInfo?>("--out")
+        {
+            Description = "写入文件 · also write the config JSON to this file: a kiosk without network takes it as its SeedConfigPath (USB stick)",
+        };
         var broker = new BrokerOptions();
-        var publish = new Command("publish", "发布终端配置 · publish the office configuration (roster, rules, calendar, approved leave)") { db, office, send };
+        var publish = new Command("publish", "发布终端配置 · publish the office configuration (roster, rules, calendar, approved leave)") { db, office, send, output };
         broker.AddTo(publish);
         publish.SetAction(async (parse, ct) => await CliCommon.WithStoreAsync(parse, db, async connection =>
         {
             var config = PublishConfig.Build(connection, parse.GetValue(office)!, CliCommon.Now());
             Console.WriteLine($"已记录 · config version {config.Version} for office {config.OfficeId}");
+            if (parse.GetValue(output) is { } file)
+            {
+                await File.WriteAllBytesAsync(file.FullName, SyncJson.Serialize(config), ct);
+                Console.WriteLine($"已写入 · written to {file.FullName}");
+            }
             if (parse.GetValue(send))
             {
                 var devices = (await new InboxStore(parse.GetValue(db)!, CliCommon.Clock).GetDevicesAsync(config.OfficeId, ct))

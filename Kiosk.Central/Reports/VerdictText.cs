@@ -1,4 +1,5 @@
 using System.Globalization;
+using Kiosk.Core.Events;
 using Kiosk.Core.Verdicts;
 
 namespace Kiosk.Central.Reports;
@@ -16,10 +17,10 @@ internal static class VerdictText
             VerdictKind.Late => $"迟到{v.LateMinutes}分钟 {at}",
             VerdictKind.SeriouslyLate => $"严重迟到{v.LateMinutes}分钟 {at}",
             VerdictKind.AbsentHalfDay => v.SignInAt is null ? "旷工(未签到)" : $"旷工(迟到{v.LateMinutes}分钟 {at})",
-            VerdictKind.Excused => $"标明原因:{v.ExcuseReason}",
-            VerdictKind.OnLeave => $"请假:{v.LeaveType}",
+            VerdictKind.Excused => $"标明原因:{v.ExcuseReason?.ToChinese()}",
+            VerdictKind.OnLeave => $"请假:{v.LeaveType?.ToChinese()}",
             VerdictKind.OnOuting => "临时外出",
-            VerdictKind.PendingLeave => $"请假待批:{v.LeaveType}",
+            VerdictKind.PendingLeave => $"请假待批:{v.LeaveType?.ToChinese()}",
             VerdictKind.NotRequired => v.NotRequired switch
             {
                 NotRequiredReason.Holiday => "节假日",

@@ -12,6 +12,7 @@ internal static class DeviceCommands
         yield return ProbeCommand.Build();
         yield return RunCommand.Build();
         yield return ExportCommand.Build();
+        yield return IdentityCommand.Build();
         yield return Simulation.PunchStorm.Build();
     }
 }

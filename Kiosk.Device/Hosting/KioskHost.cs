@@ -18,7 +18,8 @@ using Serilog.Extensions.Logging;
 namespace Kiosk.Device.Hosting;
 
 /// <summary>How `kiosk run` was asked to run.</summary>
-internal sealed record RunSettings(string? ConfigPath, bool Simulate, string? ScriptPath = null, bool Draw = false, int PaceMs = 0);
+internal sealed record RunSettings(string? ConfigPath, bool Simulate, string? ScriptPath = null, bool Draw = false, int PaceMs = 0,
+    DateTimeOffset? ClockStart = null);
 
 /// <summary>The generic host of the kiosk (issue 4, "Running it"): configuration (file + KIOSK_* environment),
 /// validation naming each bad field, Serilog, the journal check before anything else, then the punch flow,
@@ -89,7 +90,10 @@ internal static class KioskHost
     private static async Task<int> RunValidatedAsync(KioskOptions options, RunSettings run, Serilog.ILogger logger, ILoggerFactory logs, ILogger log,
         CancellationToken cancellationToken)
     {
-        var time = TimeProvider.System;
+        // The simulator may run on a shifted wall clock (a scripted morning on a chosen workday); hardware never does.
+        var time = run.Simulate && run.ClockStart is { } start
+            ? new Simulation.SimulatedClock(start, TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone))
+            : TimeProvider.System;
         using var stopRequested = cancellationToken.Register(() => log.LogInformation("Stop requested (SIGTERM or Ctrl+C)"));
         using var journal = EventJournal.Open(new JournalOptions(options.ResolvedJournalPath, options.OfficeId, options.DeviceId, options.RetentionDays),
             logs.CreateLogger<EventJournal>());

@@ -10,7 +10,7 @@ namespace Kiosk.Device.Secretary;
 internal sealed class MarkReason(SecretaryPrompt prompt)
 {
     public static readonly IReadOnlyList<(ExcuseReason Reason, string Text)> Reasons =
-        [(ExcuseReason.Meeting, "开会"), (ExcuseReason.Training, "培训"), (ExcuseReason.FieldVisit, "走访"), (ExcuseReason.OfficialBusiness, "公务外出"), (ExcuseReason.Other, "其他")];
+        [.. ChineseNames.ExcuseReasons.Select(r => (r, r.ToChinese()))];
 
     public async Task RunAsync(Worker officer, CancellationToken cancellationToken)
     {

@@ -11,11 +11,7 @@ namespace Kiosk.Device.Secretary;
 internal sealed class RegisterLeave(SecretaryPrompt prompt)
 {
     public static readonly IReadOnlyList<(LeaveType Type, string Text)> Types =
-    [
-        (LeaveType.Personal, "事假"), (LeaveType.Sick, "病假"), (LeaveType.Annual, "年休假"), (LeaveType.Marriage, "婚假"),
-        (LeaveType.Maternity, "产假"), (LeaveType.Nursing, "哺乳假"), (LeaveType.Bereavement, "丧假"), (LeaveType.Public, "公假"),
-        (LeaveType.Other, "其他"),
-    ];
+        [.. ChineseNames.LeaveTypes.Select(t => (t, t.ToChinese()))];
 
     public async Task RunAsync(Worker officer, CancellationToken cancellationToken)
     {

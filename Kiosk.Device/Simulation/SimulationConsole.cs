@@ -8,6 +8,7 @@ namespace Kiosk.Device.Simulation;
 /// <summary>Reads simulator commands, one per line, from the terminal, a pipe or a script file (docs/device.md):
 /// <c>0001623026</c> presents that badge; <c>f 3</c> / <c>f ?</c> touches the finger of slot 3 / an unknown finger;
 /// <c>k m 1 2 e</c> presses keys (digits, e Enter, b Back, m Menu, u Up, d Down); <c>wait 500</c> pauses;
+/// <c>at 08:05</c> moves the simulated wall clock forward (only with --clock-start);
 /// <c>#</c> starts a comment; <c>quit</c> stops. At the end of a script or pipe the kiosk stops cleanly.</summary>
 internal sealed class SimulationConsole : BackgroundService
 {
@@ -76,6 +77,14 @@ internal sealed class SimulationConsole : BackgroundService
         {
             case "quit" or "exit":
                 return false;
+            case "at":
+                if (time is not SimulatedClock clock)
+                {
+                    throw new InvalidOperationException("'at' needs a simulated clock: start the kiosk with --clock-start");
+                }
+
+                log.LogInformation("Simulated clock moved to {LocalTime}", clock.MoveTo(parts[1]));
+                return true;
             case "wait":
                 await Task.Delay(TimeSpan.FromMilliseconds(int.Parse(parts[1], CultureInfo.InvariantCulture)), time, cancellationToken);
                 return true;

@@ -51,15 +51,17 @@ public sealed partial class InboxStore
         await using var db = await InboxSchema.OpenAsync(_databasePath, ct);
         await using var cmd = db.CreateCommand();
         // Two statements rather than "($o IS NULL OR office_id = $o)": with the OR, SQLite cannot use the
-        // (office_id, local_at) index and scans and sorts every event of every office.
+        // (office_id, local_at) index. No ORDER BY: SQLite's sorter copies every whole row (envelope included) into a
+        // temporary b-tree, which cost more than reading them (measured 4.8 vs 1.8 µs per event); the rows are
+        // sorted below on the same keys with the same (binary, ASCII) order instead.
         cmd.CommandText = officeId is null
             ? """
-              SELECT office_id, device_id, seq, kind, envelope_json, received_at FROM events
-              WHERE local_at >= $f AND local_at < $t ORDER BY local_at, device_id, seq
+              SELECT office_id, device_id, seq, kind, envelope_json, received_at, local_at FROM events
+              WHERE local_at >= $f AND local_at < $t
               """
             : """
-              SELECT office_id, device_id, seq, kind, envelope_json, received_at FROM events
-              WHERE office_id = $o AND local_at >= $f AND local_at < $t ORDER BY local_at, device_id, seq
+              SELECT office_id, device_id, seq, kind, envelope_json, received_at, local_at FROM events
+              WHERE office_id = $o AND local_at >= $f AND local_at < $t
               """;
         if (officeId is not null)
         {
@@ -68,7 +70,32 @@ public sealed partial class InboxStore
 
         cmd.Parameters.AddWithValue("$f", LocalText(fromLocal));
         cmd.Parameters.AddWithValue("$t", LocalText(toLocal));
-        return await ReadStoredEventsAsync(cmd, ct);
+        var localTimes = new List<string>();
+        var events = await ReadStoredEventsAsync(cmd, localTimes, ct);
+        var order = new int[events.Count];
+        for (var i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+
+        // ORDER BY local_at, device_id, seq — all ASCII text, so ordinal order is SQLite's BINARY collation.
+        Array.Sort(order, (a, b) =>
+        {
+            var c = string.CompareOrdinal(localTimes[a], localTimes[b]);
+            if (c == 0)
+            {
+                c = string.CompareOrdinal(events[a].DeviceId, events[b].DeviceId);
+            }
+
+            return c != 0 ? c : events[a].Sequence.CompareTo(events[b].Sequence);
+        });
+        var sorted = new StoredEvent[order.Length];
+        for (var i = 0; i < order.Length; i++)
+        {
+            sorted[i] = events[order[i]];
+        }
+
+        return sorted;
     }
 
     /// <summary>One device's events with sequence &gt; afterSequence, in order (for audits and recomputation).</summary>
@@ -205,7 +232,13 @@ public sealed partial class InboxStore
         return updated;
     }
 
-    private static async Task<IReadOnlyList<StoredEvent>> ReadStoredEventsAsync(SqliteCommand cmd, CancellationToken ct)
+    private static Task<List<StoredEvent>> ReadStoredEventsAsync(SqliteCommand cmd, CancellationToken ct) =>
+        ReadStoredEventsAsync(cmd, null, ct);
+
+    /// <summary>Reads rows of (office_id, device_id, seq, kind, envelope_json, received_at[, local_at]); when
+    /// <paramref name="localTimes"/> is given, column 6 is collected into it, row for row.</summary>
+    private static async Task<List<StoredEvent>> ReadStoredEventsAsync(SqliteCommand cmd, List<string>? localTimes,
+        CancellationToken ct)
     {
         var list = new List<StoredEvent>();
         // A batch's events share office, device, kind names and received_at: reuse the previous row's instances
@@ -233,6 +266,7 @@ public sealed partial class InboxStore
             }
 
             list.Add(new StoredEvent(office, device, r.GetInt64(2), knownKind, envelope, json, received));
+            localTimes?.Add(r.GetString(6));
             ct.ThrowIfCancellationRequested();
         }
 

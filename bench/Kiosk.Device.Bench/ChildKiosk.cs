@@ -12,7 +12,10 @@ namespace Kiosk.Device.Bench;
 /// Measures process start → READY=1, then feeds punches on stdin and reads VmRSS from /proc.</summary>
 internal static class ChildKiosk
 {
-    public static async Task<(double StartMs, (long Rss, long Anon, long File) Memory, int Punches)> MeasureAsync(string directory, int punches, string? gen0Size = null)
+    /// <summary>Runs the program once. <paramref name="environment"/> adds DOTNET_* settings on top of the shipped
+    /// kiosk.runtimeconfig.json, so a variant shows what one knob changes. Memory is read after the first 1,000 punches
+    /// and at the end: growth between the two is per-punch retention, the first figure is the fixed cost.</summary>
+    public static async Task<ChildResult> MeasureAsync(string directory, int punches, IReadOnlyDictionary<string, string>? environment = null)
     {
         const int Workers = 200;
         var workers = Enumerable.Range(0, Workers)
@@ -43,10 +46,9 @@ internal static class ChildKiosk
         }
 
         info.Environment["NOTIFY_SOCKET"] = "@" + name;
-        if (gen0Size is not null)
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
-            // The GC's gen0 budget follows the CPU's cache size: large on this server, small on a Pi. This pins it.
-            info.Environment["DOTNET_GCgen0size"] = gen0Size;
+            info.Environment[key] = value;
         }
 
         var started = Stopwatch.GetTimestamp();
@@ -65,17 +67,35 @@ internal static class ChildKiosk
         process.ErrorDataReceived += (_, _) => { };
         process.BeginErrorReadLine();
         var signals = 0;
+        var early = Math.Min(1_000, punches);
+        var earlyDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         process.OutputDataReceived += (_, e) =>
         {
-            if (e.Data is { } line && line.StartsWith("[signal]", StringComparison.Ordinal) && Interlocked.Increment(ref signals) >= punches)
+            if (e.Data is { } line && line.StartsWith("[signal]", StringComparison.Ordinal))
             {
-                done.TrySetResult();
+                var n = Interlocked.Increment(ref signals);
+                if (n >= early)
+                {
+                    earlyDone.TrySetResult();
+                }
+
+                if (n >= punches)
+                {
+                    done.TrySetResult();
+                }
             }
         };
         process.BeginOutputReadLine();
+        var first = (Rss: -1L, Anon: -1L, File: -1L);
         for (var i = 0; i < punches; i++)
         {
+            if (i == early)
+            {
+                await earlyDone.Task.WaitAsync(TimeSpan.FromMinutes(2));
+                first = ReadRss(process.Id);
+            }
+
             await process.StandardInput.WriteLineAsync((2_000_000 + (i % Workers)).ToString("D10", CultureInfo.InvariantCulture));
             if (i % Workers == Workers - 1)
             {
@@ -92,7 +112,7 @@ internal static class ChildKiosk
         }
 
         await process.WaitForExitAsync();
-        return (startMs, rss, signals);
+        return new ChildResult(startMs, early == punches ? rss : first, rss, signals);
     }
 
     /// <summary>VmRSS, and its split into private (RssAnon) and file-backed (RssFile: the runtime's and the
@@ -106,3 +126,6 @@ internal static class ChildKiosk
         return (Field("VmRSS:"), Field("RssAnon:"), Field("RssFile:"));
     }
 }
+
+/// <summary>Start-up time, VmRSS and its split (bytes) after the first 1,000 punches and at the end.</summary>
+internal sealed record ChildResult(double StartMs, (long Rss, long Anon, long File) Early, (long Rss, long Anon, long File) Memory, int Punches);

@@ -22,7 +22,12 @@ namespace Kiosk.Device.Bench;
 /// the result screen reaches the display.</summary>
 internal static class PunchPath
 {
-    public static async Task<double[]> MeasureAsync(string directory, int count)
+    /// <summary>Untimed punches first: JIT and tier-up of the path, the first growth of the WAL.</summary>
+    public const int WarmUp = 200;
+
+    /// <summary>Times <paramref name="count"/> punches after <see cref="WarmUp"/> untimed ones (the floor gets the same
+    /// warm-up); after each punch, <paramref name="floor"/> takes one raw insert+commit sample.</summary>
+    public static async Task<double[]> MeasureAsync(string directory, int count, SqliteFloor floor)
     {
         const int Workers = 200;
         var workers = Enumerable.Range(0, Workers)
@@ -52,22 +57,32 @@ internal static class PunchPath
         await Task.Delay(300);
 
         var samples = new double[count];
-        for (var i = 0; i < count; i++)
+        for (var i = -WarmUp; i < count; i++)
         {
-            var tag = "00" + (1_000_000 + (i % Workers)).ToString("X8", CultureInfo.InvariantCulture);
+            if (i == 0)
+            {
+                floor.Reset();
+            }
+
+            var tag = "00" + (1_000_000 + ((i + WarmUp) % Workers)).ToString("X8", CultureInfo.InvariantCulture);
             var shown = display.Next();
             var start = Stopwatch.GetTimestamp();
             await emulator.PresentAsync(tag, CancellationToken.None);
             var pushed = await shown.WaitAsync(TimeSpan.FromSeconds(10));
-            samples[i] = Stopwatch.GetElapsedTime(start, pushed).TotalMilliseconds;
+            if (i >= 0)
+            {
+                samples[i] = Stopwatch.GetElapsedTime(start, pushed).TotalMilliseconds;
+            }
+
+            floor.InsertOne();
         }
 
         await flow.StopAsync(CancellationToken.None);
         await inputs.DisposeAsync();
         await devices.DisposeAsync();
-        if (journal.Head.Sequence != count)
+        if (journal.Head.Sequence != count + WarmUp)
         {
-            throw new InvalidOperationException($"Expected {count} journal rows, found {journal.Head.Sequence}.");
+            throw new InvalidOperationException($"Expected {count + WarmUp} journal rows, found {journal.Head.Sequence}.");
         }
 
         return samples;

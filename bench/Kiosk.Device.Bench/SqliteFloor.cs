@@ -1,41 +1,59 @@
 using System.Diagnostics;
 using Kiosk.Device.Journal;
+using Microsoft.Data.Sqlite;
 
 namespace Kiosk.Device.Bench;
 
 /// <summary>The physical floor: one INSERT + COMMIT of a row of the journal's size, with the journal's settings
-/// (WAL, synchronous=FULL) on the same disk. Nothing the kiosk does per punch can be cheaper than this fsync.</summary>
-internal static class SqliteFloor
+/// (WAL, synchronous=FULL) on the same disk. Nothing the kiosk does per punch can be cheaper than this fsync.
+/// The punch path takes one floor sample after each punch, so both see the same disk and the same load from the
+/// other processes on this shared machine (measured one after the other, a busy minute lands on only one side).</summary>
+internal sealed class SqliteFloor : IDisposable
 {
-    public static double[] Measure(string directory, int count)
+    private readonly SqliteConnection connection;
+    private readonly SqliteCommand insert;
+    private readonly SqliteParameter seq;
+    private readonly SqliteParameter body;
+    private readonly string payload = new('x', 520); // about one sealed punch envelope
+    private readonly List<double> samples = [];
+    private int next;
+
+    public SqliteFloor(string directory)
     {
         var path = Path.Combine(directory, "floor-" + Guid.NewGuid().ToString("N")[..8] + ".db");
-        using var connection = JournalSchema.Open(path);
+        connection = JournalSchema.Open(path);
         JournalSchema.Execute(connection, "CREATE TABLE IF NOT EXISTS t (seq INTEGER PRIMARY KEY, body TEXT NOT NULL)");
-        using var insert = connection.CreateCommand();
+        insert = connection.CreateCommand();
         insert.CommandText = "INSERT INTO t (seq, body) VALUES ($s, $b)";
-        var seq = insert.Parameters.Add("$s", Microsoft.Data.Sqlite.SqliteType.Integer);
-        var body = insert.Parameters.Add("$b", Microsoft.Data.Sqlite.SqliteType.Text);
+        seq = insert.Parameters.Add("$s", SqliteType.Integer);
+        body = insert.Parameters.Add("$b", SqliteType.Text);
         insert.Prepare();
-        var payload = new string('x', 520); // about one sealed punch envelope
-        // The same warm-up the punch path gets (JIT, the roster write, the first growth of the WAL): 200 rows not timed.
-        const int WarmUp = 200;
-        var samples = new double[count + WarmUp];
-        for (var i = 0; i < count + WarmUp; i++)
-        {
-            var start = Stopwatch.GetTimestamp();
-            using (var transaction = connection.BeginTransaction(deferred: false))
-            {
-                insert.Transaction = transaction;
-                seq.Value = i + 1;
-                body.Value = payload;
-                insert.ExecuteNonQuery();
-                transaction.Commit();
-            }
+    }
 
-            samples[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+    /// <summary>The samples taken since the last <see cref="Reset"/>, in milliseconds.</summary>
+    public double[] Samples => [.. samples];
+
+    /// <summary>Forgets the warm-up samples (JIT, the first growth of the WAL).</summary>
+    public void Reset() => samples.Clear();
+
+    public void InsertOne()
+    {
+        var start = Stopwatch.GetTimestamp();
+        using (var transaction = connection.BeginTransaction(deferred: false))
+        {
+            insert.Transaction = transaction;
+            seq.Value = ++next;
+            body.Value = payload;
+            insert.ExecuteNonQuery();
+            transaction.Commit();
         }
 
-        return samples[WarmUp..];
+        samples.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+    }
+
+    public void Dispose()
+    {
+        insert.Dispose();
+        connection.Dispose();
     }
 }

@@ -119,7 +119,8 @@ double Percentile(double p) => latencies[Math.Min(latencies.Count - 1, (int)Math
 await pump.StopAsync(CancellationToken.None);
 await inbox.StopAsync(CancellationToken.None);
 
-Console.WriteLine($"## Kiosk.Sync bench ({(quick ? "quick" : "full")}: {events:N0} events, {punches:N0} online punches, envelope {line.Length} bytes)");
+var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
+Console.WriteLine($"## Kiosk.Sync bench ({(quick ? "quick" : "full")}: {events:N0} events, {punches:N0} online punches, envelope {line.Length} bytes, load average {load})");
 Console.WriteLine();
 Console.WriteLine("| measure | value | target |");
 Console.WriteLine("| --- | ---: | --- |");

@@ -172,7 +172,7 @@ public sealed class StoreScenarioTests
         await centre.RunOkAsync("leave", "approve", LeaveId(requested), "--by", "s1");
 
         var board = await centre.RunOkAsync("board", "--office", "hongqi", "--date", "2026-03-12", "--complete-up-to", "2026-03-31T23:59:59+08:00");
-        Assert.Contains("王五\t旷工(未签到)\t请假:Sick", board, StringComparison.Ordinal);
+        Assert.Contains("王五\t旷工(未签到)\t请假:病假", board, StringComparison.Ordinal);
         await centre.RunOkAsync("report", "month", "--month", "2026-03", "--complete-up-to", "2026-03-31T23:59:59+08:00", "--out", centre.Dir.File("r.json"));
         var w3 = ReadJson(centre.Dir.File("r.json")).Rows.Single(r => r.WorkerId == "w3");
         Assert.Equal((1, 1, 42), (w3.LeaveHalfDays, w3.AbsentHalfDays, w3.OnTime));

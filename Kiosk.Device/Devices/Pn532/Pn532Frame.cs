@@ -211,9 +211,9 @@ public sealed class Pn532FrameParser(byte expectedTfi)
                     return;
                 }
 
-                Done();
                 Statistics.Frame();
                 _ready.Enqueue(_pendingControl == Pn532FrameKind.Ack ? Pn532Frame.AckFrame : Pn532Frame.NackFrame);
+                DoneAtPostamble();
                 return;
             default:
                 throw new InvalidOperationException("Unreachable parser state.");
@@ -265,9 +265,9 @@ public sealed class Pn532FrameParser(byte expectedTfi)
         // The syntax-error frame (§3): LEN 01, TFI 7F, DCS 81.
         if (_len == 1 && tfi == 0x7F)
         {
-            Done();
             Statistics.Frame();
             _ready.Enqueue(Pn532Frame.ErrorFrame);
+            DoneAtPostamble();
             return;
         }
 
@@ -278,15 +278,26 @@ public sealed class Pn532FrameParser(byte expectedTfi)
         }
 
         var data = _body.AsSpan(1, _len - 1).ToArray();
-        Done();
         Statistics.Frame();
         _ready.Enqueue(new Pn532Frame(Pn532FrameKind.Information, tfi, data));
+        DoneAtPostamble();
     }
 
     private void Done()
     {
         _state = State.Hunt;
         _historyCount = 0;
+    }
+
+    /// <summary>A frame was accepted on its 00 postamble. That zero may also be the first byte of the next start
+    /// code: ACK/NACK carry no checksum (UM0701 §6.2.1.3), so noise such as <c>00 FF FF</c> right before a real
+    /// <c>00 00 FF LEN …</c> reads as a NACK whose postamble is the real frame's start-code zero. Keeping that
+    /// zero as a possible start means the real frame behind is still found; a plain preamble zero changes nothing.</summary>
+    private void DoneAtPostamble()
+    {
+        _state = State.AfterZero;
+        _history[0] = 0x00;
+        _historyCount = 1;
     }
 
     private void Skip()

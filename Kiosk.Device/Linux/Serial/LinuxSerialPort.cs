@@ -1,9 +1,14 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 
 namespace Kiosk.Device.Linux.Serial;
 
 /// <summary>A tty opened raw 8N1 over termios2 (hardware-protocols.md §5 "Serial"). Reads wait in poll() so a
 /// timeout or an unplug is seen without blocking a thread forever; the fd is non-blocking.</summary>
+/// <remarks>A read that has to wait does its poll() on this port's own waiter thread, never on a thread-pool
+/// thread. Waiting on pool threads starved the pool whenever several readers idled at once (card reader, finger
+/// module, emulators; the pool starts with one thread per core and adds more only slowly), so a reply that had
+/// arrived was not read until the driver's timeout: "the first VfyPwd after open gets no reply".</remarks>
 public sealed unsafe class LinuxSerialPort : ISerialTransport
 {
     // poll() slice: how often a waiting read notices cancellation. Data wakes poll at once, so this does not
@@ -11,6 +16,8 @@ public sealed unsafe class LinuxSerialPort : ISerialTransport
     private static readonly TimeSpan PollSlice = TimeSpan.FromMilliseconds(100);
 
     private readonly object _gate = new();
+    private readonly BlockingCollection<PendingRead> _reads = new();
+    private Thread? _waiter;
     private int _fd;
 
     private LinuxSerialPort(string name, int fd, int baud)
@@ -79,7 +86,21 @@ public sealed unsafe class LinuxSerialPort : ISerialTransport
             return ValueTask.FromResult(immediate);
         }
 
-        return new ValueTask<int>(Task.Run(() => ReadBlocking(buffer, timeout, cancellationToken), cancellationToken));
+        // Continuations run on the pool, not on the waiter thread, so driver code never delays the next poll().
+        var pending = new PendingRead(buffer, timeout, cancellationToken,
+            new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously));
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_fd < 0, this);
+            _reads.Add(pending, CancellationToken.None);
+            if (_waiter is null)
+            {
+                _waiter = new Thread(WaitLoop) { IsBackground = true, Name = "serial " + Name };
+                _waiter.Start();
+            }
+        }
+
+        return new ValueTask<int>(pending.Done.Task);
     }
 
     public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
@@ -151,8 +172,34 @@ public sealed unsafe class LinuxSerialPort : ISerialTransport
             {
                 Libc.Close(_fd);
                 _fd = -1;
+                // The waiter finishes the read in hand (its poll sees the closed fd) and the queued ones, then ends.
+                _reads.CompleteAdding();
             }
         }
+    }
+
+    /// <summary>The waiter thread: serves waiting reads one at a time, in order (a port has one byte stream).</summary>
+    private void WaitLoop()
+    {
+        foreach (var read in _reads.GetConsumingEnumerable())
+        {
+            try
+            {
+                read.Done.TrySetResult(ReadBlocking(read.Buffer, read.Timeout, read.Token));
+            }
+            catch (OperationCanceledException) when (read.Token.IsCancellationRequested)
+            {
+                read.Done.TrySetCanceled(read.Token);
+            }
+            catch (Exception ex)
+            {
+                // Handed to the reader exactly as a direct call would have thrown it (SerialPortGoneException,
+                // ObjectDisposedException after Dispose, IOException); an exception must never end this thread.
+                read.Done.TrySetException(ex);
+            }
+        }
+
+        _reads.Dispose();
     }
 
     private int Fd
@@ -283,4 +330,6 @@ public sealed unsafe class LinuxSerialPort : ISerialTransport
         errno is Libc.EIO or Libc.ENXIO or Libc.ENODEV or 9 /* EBADF */
             ? new SerialPortGoneException(Name, operation + ": " + Libc.Describe(errno))
             : new IOException($"{operation} on {Name} failed: {Libc.Describe(errno)}");
+
+    private sealed record PendingRead(Memory<byte> Buffer, TimeSpan Timeout, CancellationToken Token, TaskCompletionSource<int> Done);
 }

@@ -136,7 +136,7 @@ public sealed class R30xPacketTests
         _ => [.. bytes.Select(b => (byte)(b % 3 == 0 ? 0xEF : b))],
     };
 
-    private static List<R30xPacket> Feed(R30xPacketParser parser, byte[] stream)
+    internal static List<R30xPacket> Feed(R30xPacketParser parser, byte[] stream)
     {
         var packets = new List<R30xPacket>();
         foreach (var b in stream)

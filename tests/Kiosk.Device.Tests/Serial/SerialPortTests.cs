@@ -93,6 +93,10 @@ public sealed class SerialPortTests
         var reconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         port.Disconnected += (_, e) => disconnected.TrySetResult(e);
         port.Reconnected += (_, _) => reconnected.TrySetResult();
+        // Open before the device speaks: opening flushes the input queue (bytes from before raw mode and the
+        // speed were set are noise, hardware-protocols.md §5), so "one" relayed by socat ahead of the open would
+        // be dropped by design. This ordering, not luck, is what the test relies on.
+        await port.WaitUntilOpenAsync(CancellationToken.None);
 
         using (var device = LinuxSerialPort.Open(pty.DevicePath, 9600))
         {
