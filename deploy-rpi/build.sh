@@ -123,7 +123,8 @@ cp -a "$here/install" "$here/uninstall" "$here/lib.sh" "$here/systemd" "$here/ud
 mkdir -p "$stage/centre"
 cp -a "$here/centre/." "$stage/centre/"
 [ ! -f "$here/README.md" ] || cp "$here/README.md" "$stage/README.md"
-[ ! -f "$repo/docs/operations.md" ] || cp "$repo/docs/operations.md" "$stage/doc/operations.md"
+mkdir -p "$stage/doc"
+cp "$repo/README.md" "$stage/doc/README.md"
 printf 'version %s\ncommit %s\n' "$version" "$commit" >"$stage/BUILD-INFO"
 
 archive="$out/kiosk-$version.tar.gz"

@@ -88,7 +88,7 @@ public sealed class KioskInstallTests : IDisposable
         Assert.Equal(8883, c.GetProperty("Mqtt").GetProperty("Port").GetInt32());
         Assert.Equal("/dev/kiosk-fingerprint", c.GetProperty("Devices").GetProperty("FingerprintPort").GetString());
         Assert.Equal("/dev/kiosk-card", c.GetProperty("Devices").GetProperty("CardPort").GetString());
-        // The wiring in docs/operations.md: buzzer GPIO18, green LED GPIO23, red LED GPIO24, OLED at 0x3C.
+        // The wiring in README.md: buzzer GPIO18, green LED GPIO23, red LED GPIO24, OLED at 0x3C.
         Assert.Equal(18, c.GetProperty("Devices").GetProperty("BuzzerLine").GetInt32());
         Assert.Equal(23, c.GetProperty("Devices").GetProperty("GreenLedLine").GetInt32());
         Assert.Equal(24, c.GetProperty("Devices").GetProperty("RedLedLine").GetInt32());
