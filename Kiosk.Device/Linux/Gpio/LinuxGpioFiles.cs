@@ -21,85 +21,23 @@ public sealed class LinuxGpioFiles : IGpioFiles
             .ToList();
     }
 
-    public IGpioFile Open(string path)
+    public IGpioFile Open(string path) =>
+        new File(LinuxFile.Open(path, Error, "is the user in the 'gpio' group?"));
+
+    public IGpioFile Adopt(int fd, string description) => new File(LinuxFile.Adopt(fd, description, Error));
+
+    private static GpioException Error(string message, int errno) => new(message) { Errno = errno };
+
+    private sealed class File(LinuxFile file) : IGpioFile
     {
-        var fd = Libc.Open(path, Libc.O_RDWR | Libc.O_CLOEXEC);
-        if (fd < 0)
-        {
-            var errno = Libc.LastError;
-            throw new GpioException($"Cannot open {path}: {Libc.Describe(errno)} (is the user in the 'gpio' group?)") { Errno = errno };
-        }
+        public string Path => file.Path;
 
-        return new FdFile(fd, path);
-    }
+        public void Ioctl(uint request, Span<byte> argument) => file.Ioctl(request, argument);
 
-    public IGpioFile Adopt(int fd, string description) => new FdFile(fd, description);
+        public bool WaitReadable(TimeSpan timeout) => file.WaitReadable(timeout);
 
-    private sealed unsafe class FdFile(int fd, string path) : IGpioFile
-    {
-        private int _fd = fd;
+        public int Read(Span<byte> buffer) => file.Read(buffer);
 
-        public string Path { get; } = path;
-
-        public void Ioctl(uint request, Span<byte> argument)
-        {
-            fixed (byte* pointer = argument)
-            {
-                if (Libc.Ioctl(Live(), request, pointer) < 0)
-                {
-                    var errno = Libc.LastError;
-                    throw new GpioException($"ioctl 0x{request:X8} on {Path} failed: {Libc.Describe(errno)}") { Errno = errno };
-                }
-            }
-        }
-
-        public bool WaitReadable(TimeSpan timeout)
-        {
-            var poll = new Libc.PollFd { Fd = Live(), Events = Libc.POLLIN };
-            var result = Libc.Poll(&poll, 1, (int)Math.Clamp(timeout.TotalMilliseconds, 0, int.MaxValue));
-            if (result < 0)
-            {
-                var errno = Libc.LastError;
-                if (errno == Libc.EINTR)
-                {
-                    return false;
-                }
-
-                throw new GpioException($"poll on {Path} failed: {Libc.Describe(errno)}") { Errno = errno };
-            }
-
-            if ((poll.Revents & (Libc.POLLERR | Libc.POLLHUP | Libc.POLLNVAL)) != 0)
-            {
-                throw new GpioException($"{Path} reported poll events 0x{poll.Revents:X} (line released or chip gone).");
-            }
-
-            return result > 0;
-        }
-
-        public int Read(Span<byte> buffer)
-        {
-            fixed (byte* pointer = buffer)
-            {
-                var count = Libc.Read(Live(), pointer, buffer.Length);
-                if (count < 0)
-                {
-                    var errno = Libc.LastError;
-                    throw new GpioException($"read on {Path} failed: {Libc.Describe(errno)}") { Errno = errno };
-                }
-
-                return (int)count;
-            }
-        }
-
-        public void Dispose()
-        {
-            var fd = Interlocked.Exchange(ref _fd, -1);
-            if (fd >= 0)
-            {
-                _ = Libc.Close(fd);
-            }
-        }
-
-        private int Live() => _fd >= 0 ? _fd : throw new ObjectDisposedException(Path);
+        public void Dispose() => file.Dispose();
     }
 }

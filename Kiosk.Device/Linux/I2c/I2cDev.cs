@@ -118,57 +118,18 @@ public sealed class I2cDevDevice : II2cDevice
 /// <summary>The real i2c-dev files through libc.</summary>
 public sealed class LinuxI2cFiles : II2cFiles
 {
-    public II2cFile Open(string path)
+    public II2cFile Open(string path) =>
+        new File(LinuxFile.Open(path, (message, errno) => new I2cException(message) { Errno = errno },
+            "enable I2C with raspi-config; user in group 'i2c'?"));
+
+    private sealed class File(LinuxFile file) : II2cFile
     {
-        var fd = Libc.Open(path, Libc.O_RDWR | Libc.O_CLOEXEC);
-        if (fd < 0)
-        {
-            var errno = Libc.LastError;
-            throw new I2cException($"Cannot open {path}: {Libc.Describe(errno)} (enable I2C with raspi-config; user in group 'i2c'?)") { Errno = errno };
-        }
+        public string Path => file.Path;
 
-        return new FdFile(fd, path);
-    }
+        public void IoctlValue(uint request, nint value) => file.IoctlValue(request, value);
 
-    private sealed unsafe class FdFile(int fd, string path) : II2cFile
-    {
-        private int _fd = fd;
+        public int Write(ReadOnlySpan<byte> data) => file.Write(data);
 
-        public string Path { get; } = path;
-
-        public void IoctlValue(uint request, nint value)
-        {
-            if (Libc.IoctlValue(Live(), request, value) < 0)
-            {
-                var errno = Libc.LastError;
-                throw new I2cException(string.Create(CultureInfo.InvariantCulture, $"ioctl 0x{request:X4}(0x{value:X2}) on {Path} failed: {Libc.Describe(errno)}")) { Errno = errno };
-            }
-        }
-
-        public int Write(ReadOnlySpan<byte> data)
-        {
-            fixed (byte* pointer = data)
-            {
-                var count = Libc.Write(Live(), pointer, data.Length);
-                if (count < 0)
-                {
-                    var errno = Libc.LastError;
-                    throw new I2cException($"write of {data.Length} bytes to {Path} failed: {Libc.Describe(errno)}") { Errno = errno };
-                }
-
-                return (int)count;
-            }
-        }
-
-        public void Dispose()
-        {
-            var fd = Interlocked.Exchange(ref _fd, -1);
-            if (fd >= 0)
-            {
-                _ = Libc.Close(fd);
-            }
-        }
-
-        private int Live() => _fd >= 0 ? _fd : throw new ObjectDisposedException(Path);
+        public void Dispose() => file.Dispose();
     }
 }
