@@ -49,7 +49,10 @@ public sealed class Pn532Emulator : IAsyncDisposable
 
     public FrameStatistics Statistics => _parser.Statistics;
 
-    public void Start() => _loop ??= Task.Run(() => RunAsync(_stop.Token));
+    /// <summary>Starts answering. The loop starts here, not via Task.Run, and resumes on the port's waiter thread
+    /// (ConfigureAwait(false)), so a busy or starved thread pool cannot delay the first answer past the driver's
+    /// timeout (the "first command after open gets no reply" symptom).</summary>
+    public void Start() => _loop ??= RunAsync(_stop.Token);
 
     /// <summary>Puts a type A card on the reader: 4-byte UID (MIFARE Classic 1K) or 7-byte (Ultralight/NTAG).</summary>
     public void PresentCard(byte[] uid)
@@ -115,7 +118,7 @@ public sealed class Pn532Emulator : IAsyncDisposable
             int n;
             try
             {
-                n = await _port.ReadAsync(buffer, TimeSpan.FromMilliseconds(200), cancellationToken);
+                n = await _port.ReadAsync(buffer, TimeSpan.FromMilliseconds(200), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is OperationCanceledException or SerialPortGoneException)
             {
@@ -134,7 +137,7 @@ public sealed class Pn532Emulator : IAsyncDisposable
                 {
                     do
                     {
-                        await HandleAsync(frame!, cancellationToken);
+                        await HandleAsync(frame!, cancellationToken).ConfigureAwait(false);
                     }
                     while (_parser.TryTake(out frame));
                 }

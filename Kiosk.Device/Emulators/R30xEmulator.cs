@@ -96,7 +96,10 @@ public sealed partial class R30xEmulator : IAsyncDisposable
 
     private readonly R30xPacketParser _parser = new();
 
-    public void Start() => _loop ??= Task.Run(() => RunAsync(_stop.Token));
+    /// <summary>Starts answering. The loop starts here, not via Task.Run, and resumes on the port's waiter thread
+    /// (ConfigureAwait(false)), so a busy or starved thread pool cannot delay the first answer past the driver's
+    /// timeout (the "first command after open gets no reply" symptom).</summary>
+    public void Start() => _loop ??= RunAsync(_stop.Token);
 
     /// <summary>The template a named finger produces (deterministic, <see cref="R30xEmulatorOptions.TemplateBytes"/> long).</summary>
     public byte[] TemplateOf(string finger)
@@ -197,7 +200,7 @@ public sealed partial class R30xEmulator : IAsyncDisposable
             int n;
             try
             {
-                n = await _port.ReadAsync(buffer, TimeSpan.FromMilliseconds(200), cancellationToken);
+                n = await _port.ReadAsync(buffer, TimeSpan.FromMilliseconds(200), cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -214,14 +217,14 @@ public sealed partial class R30xEmulator : IAsyncDisposable
                 {
                     do
                     {
-                        await HandleAsync(packet!, cancellationToken);
+                        await HandleAsync(packet!, cancellationToken).ConfigureAwait(false);
                     }
                     while (_parser.TryTake(out packet));
                 }
                 else if (_parser.LastError == R30xPacketError.Checksum && !Silent)
                 {
                     // The module's answer to a packet it could not read (§1 code 01).
-                    await ReplyAsync(R30xPacket.Ack(R30xCode.ReceiveError), cancellationToken);
+                    await ReplyAsync(R30xPacket.Ack(R30xCode.ReceiveError), cancellationToken).ConfigureAwait(false);
                 }
             }
         }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 
 namespace Kiosk.Device.Linux.Gpio;
 
@@ -85,18 +86,46 @@ public sealed class GpioLines : IDisposable
         return events;
     }
 
-    /// <summary>Edge events until cancelled. The blocking poll runs on the thread pool in short slices so
-    /// cancellation is noticed within <see cref="PollSlice"/> (and ends the enumeration with OperationCanceledException).</summary>
+    /// <summary>Edge events until cancelled (the enumeration then ends with OperationCanceledException). The blocking
+    /// poll runs in short slices on a thread of its own, never on the thread pool: a button or the R503 WAKEUP line
+    /// waits for hours, and waits parked on pool threads starve everything else that needs the pool.</summary>
     public async IAsyncEnumerable<GpioEdgeEvent> ReadEventsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        while (true)
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var edges = Channel.CreateUnbounded<GpioEdgeEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var waiter = new Thread(() =>
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var batch = await Task.Run(() => ReadEvents(PollSlice), cancellationToken).ConfigureAwait(false);
-            foreach (var edge in batch)
+            try
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    foreach (var edge in ReadEvents(PollSlice))
+                    {
+                        edges.Writer.TryWrite(edge);
+                    }
+                }
+
+                edges.Writer.TryComplete();
+            }
+            catch (Exception ex) when (ex is GpioException or ObjectDisposedException)
+            {
+                edges.Writer.TryComplete(ex);
+            }
+        }) { IsBackground = true, Name = "gpio " + Description };
+        waiter.Start();
+        try
+        {
+            await foreach (var edge in edges.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
                 yield return edge;
             }
+
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+        finally
+        {
+            // An abandoned enumeration stops the waiter within one poll slice.
+            await stop.CancelAsync().ConfigureAwait(false);
         }
     }
 

@@ -122,8 +122,12 @@ internal sealed unsafe class FdReadStream(int fd, string path) : Stream
 
     public override int Read(Span<byte> buffer) => ReadCore(buffer, CancellationToken.None);
 
+    // The wait runs on a thread of its own (LongRunning), never on a pool thread: an idle keypad waits for hours, and
+    // waits parked on the pool starve it (the serial port's "first VfyPwd gets no reply" came from exactly that).
+    // One short-lived thread per read is cheap at typing speed.
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        new(Task.Run(() => ReadCore(buffer.Span, cancellationToken), cancellationToken));
+        new(Task.Factory.StartNew(() => ReadCore(buffer.Span, cancellationToken), cancellationToken,
+            TaskCreationOptions.LongRunning, TaskScheduler.Default));
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();

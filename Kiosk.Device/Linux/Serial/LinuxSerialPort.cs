@@ -86,9 +86,10 @@ public sealed unsafe class LinuxSerialPort : ISerialTransport
             return ValueTask.FromResult(immediate);
         }
 
-        // Continuations run on the pool, not on the waiter thread, so driver code never delays the next poll().
-        var pending = new PendingRead(buffer, timeout, cancellationToken,
-            new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously));
+        // No RunContinuationsAsynchronously: the reader's continuation (parse, answer) runs on the waiter thread
+        // until its next await, so serial traffic needs no pool thread at all; GPIO and evdev readers still poll
+        // on pool threads and can starve it. Nothing may block synchronously on a read of the same port.
+        var pending = new PendingRead(buffer, timeout, cancellationToken, new TaskCompletionSource<int>());
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_fd < 0, this);

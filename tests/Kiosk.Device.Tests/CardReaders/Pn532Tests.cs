@@ -130,7 +130,7 @@ public sealed class Pn532Tests
         await using var reader = new Pn532Reader(LinuxSerialPort.Open(pty.HostPath, 115200), options, TimeProvider.System, log);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
 
-        Assert.True(await reader.InitializeAsync(cts.Token));
+        Assert.True(await reader.InitializeAsync(cts.Token), $"{log} | emulator awake={emulator.Awake} commands={emulator.CommandsHandled} {emulator.Statistics} | driver {reader.Statistics}");
         Assert.True(emulator.Awake);
         Assert.True(emulator.SamConfigured);
         Assert.Equal(1, emulator.PassiveActivationRetries);
