@@ -52,19 +52,19 @@ public sealed class Pn532Reader : ICardReader
     private readonly ISerialTransport _port;
     private readonly Pn532Options _options;
     private readonly TimeProvider _time;
+    private readonly CardPresence _presence;
     private readonly ILogger _log;
     private readonly Pn532FrameParser _parser = new(Pn532Codec.Pn532ToHost);
     private readonly Queue<Pn532Frame> _frames = new();
     private readonly byte[] _readBuffer = new byte[300];
     private volatile bool _needsInit = true;
-    private string? _lastId;
-    private long _lastSeen;
 
     public Pn532Reader(ISerialTransport port, Pn532Options options, TimeProvider time, ILogger? log = null)
     {
         _port = port;
         _options = options;
         _time = time;
+        _presence = new CardPresence(time, options.RemovedAfter);
         _log = log ?? NullLogger.Instance;
         if (port is ReopeningSerialPort reopening)
         {
@@ -249,19 +249,14 @@ public sealed class Pn532Reader : ICardReader
 
     internal CardPresented? Accept(Pn532Target? target)
     {
-        var now = _time.GetTimestamp();
         if (target is null)
         {
-            // A poll without the card proves it was taken away.
-            _lastId = null;
+            _presence.Removed();
             return null;
         }
 
         var id = CardIds.Format(target.Uid, _options.Format);
-        var repeat = _lastId == id && _time.GetElapsedTime(_lastSeen, now) < _options.RemovedAfter;
-        _lastId = id;
-        _lastSeen = now;
-        if (repeat)
+        if (_presence.Seen(id) is not { } now)
         {
             return null;
         }

@@ -27,16 +27,16 @@ public sealed class Rdm6300Reader : ICardReader
     private readonly ISerialTransport _port;
     private readonly Rdm6300Options _options;
     private readonly TimeProvider _time;
+    private readonly CardPresence _presence;
     private readonly ILogger _log;
     private readonly Rdm6300FrameParser _parser = new();
-    private string? _lastId;
-    private long _lastSeen;
 
     public Rdm6300Reader(ISerialTransport port, Rdm6300Options options, TimeProvider time, ILogger? log = null)
     {
         _port = port;
         _options = options;
         _time = time;
+        _presence = new CardPresence(time, options.RemovedAfter);
         _log = log ?? NullLogger.Instance;
     }
 
@@ -98,12 +98,8 @@ public sealed class Rdm6300Reader : ICardReader
     /// silence is the card still in the field, not a new presentation.</summary>
     internal CardPresented? Accept(ReadOnlySpan<byte> tag)
     {
-        var now = _time.GetTimestamp();
         var id = CardIds.Format(tag, _options.Format);
-        var repeat = _lastId == id && _time.GetElapsedTime(_lastSeen, now) < _options.RemovedAfter;
-        _lastId = id;
-        _lastSeen = now;
-        if (repeat)
+        if (_presence.Seen(id) is not { } now)
         {
             return null;
         }
