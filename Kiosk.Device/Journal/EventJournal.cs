@@ -98,7 +98,7 @@ internal sealed partial class EventJournal : IDisposable
         var current = head;
         var restart = evt is ChainRestarted;
         var segment = restart ? current.Segment + 1 : current.Segment;
-        var envelope = JournalHash.Seal(new JournalEnvelope(options.OfficeId, options.DeviceId, current.Sequence + 1, evt,
+        var (envelope, json) = JournalSeal.Seal(new JournalEnvelope(options.OfficeId, options.DeviceId, current.Sequence + 1, evt,
             stamp.BootId, stamp.MonotonicMs, stamp.Quality, restart ? JournalHash.Genesis : current.Hash, string.Empty));
         using var transaction = writer.BeginTransaction(deferred: false);
         insert.Transaction = transaction;
@@ -115,7 +115,7 @@ internal sealed partial class EventJournal : IDisposable
         p[9].Value = stamp.Quality.ToString();
         p[10].Value = envelope.PrevHash;
         p[11].Value = envelope.Hash;
-        p[12].Value = JournalJson.Serialize(envelope);
+        p[12].Value = json;
         insert.ExecuteNonQuery();
         transaction.Commit();
         insert.Transaction = null;

@@ -66,7 +66,10 @@ internal sealed class InputHub : IAsyncDisposable
         var waiting = queue.Reader.WaitToReadAsync(wait.Token).AsTask();
         var delay = Task.Delay(timeout, time, wait.Token);
         await Task.WhenAny(waiting, delay);
-        await wait.CancelAsync();
+        // Synchronous on purpose: CancelAsync queues the cancellation to the thread pool and awaits it, an extra thread
+        // hop between "card read" and "punch handled" on every punch (bench/Kiosk.Device.Bench p99). The callbacks it runs
+        // (the delay's timer, the channel's waiter) only unregister themselves.
+        wait.Cancel();
         cancellationToken.ThrowIfCancellationRequested();
         return queue.Reader.TryRead(out var input) ? input : null;
     }

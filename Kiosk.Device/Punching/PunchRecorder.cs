@@ -38,13 +38,11 @@ internal sealed class PunchRecorder
         var outcome = classification.Outcome;
         if (outcome == PunchOutcome.Duplicate)
         {
-            kiosk.Log.LogInformation("Duplicate punch attempt by {Worker} at {At} (already counted at {First}), sequence {Sequence}",
-                worker.Id, stamp.Local, classification.DuplicateOf, envelope.Sequence);
+            PunchLog.Duplicate(kiosk.Log, worker.Id, stamp.Local, classification.DuplicateOf, envelope.Sequence);
         }
         else
         {
-            kiosk.Log.LogInformation("Punch {Sequence}: {Worker} {Method} at {At} → {Outcome} {Minutes} min (clock {Clock})",
-                envelope.Sequence, worker.Id, method, stamp.Local, outcome, classification.Minutes, stamp.Quality);
+            PunchLog.Punched(kiosk.Log, envelope.Sequence, worker.Id, method, stamp.Local, outcome, classification.Minutes, stamp.Quality);
         }
 
         if (outcome is PunchOutcome.OnTime or PunchOutcome.Late or PunchOutcome.SeriouslyLate or PunchOutcome.LateCountsAsHalfDayAbsence or PunchOutcome.EarlyLeave)
@@ -66,8 +64,7 @@ internal sealed class PunchRecorder
     {
         var stamp = kiosk.Clock.Stamp();
         var envelope = await kiosk.Journal.AppendAsync(new UnknownCard(badgeId, stamp.Local), stamp, cancellationToken);
-        kiosk.Log.LogWarning("Card {Badge} is not on the roster of office {Office} (roster {Version}); journalled as sequence {Sequence}",
-            badgeId, kiosk.Options.OfficeId, kiosk.Office.Roster.Version, envelope.Sequence);
+        PunchLog.UnknownCard(kiosk.Log, badgeId, kiosk.Options.OfficeId, kiosk.Office.Roster.Version, envelope.Sequence);
         kiosk.Devices.Signal.Refusal();
         return ScreenText.Fit(text, badgeId, stamp.Trusted ? null : ClockUntrustedText);
     }
@@ -76,8 +73,7 @@ internal sealed class PunchRecorder
     {
         var stamp = kiosk.Clock.Stamp();
         var envelope = await kiosk.Journal.AppendAsync(new FingerNotRecognised(badgeId, claimed?.Id, stamp.Local), stamp, cancellationToken);
-        kiosk.Log.LogWarning("Finger not recognised (badge {Badge}, claimed worker {Worker}, module said {Status} score {Score}); sequence {Sequence}",
-            badgeId, claimed?.Id, match.Status, match.Score, envelope.Sequence);
+        PunchLog.FingerNotRecognised(kiosk.Log, badgeId, claimed?.Id, match.Status, match.Score, envelope.Sequence);
         kiosk.Devices.Signal.Refusal();
         return ScreenText.Fit(FingerNotRecognisedText, claimed?.Name);
     }

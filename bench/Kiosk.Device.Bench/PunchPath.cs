@@ -27,7 +27,7 @@ internal static class PunchPath
 
     /// <summary>Times <paramref name="count"/> punches after <see cref="WarmUp"/> untimed ones (the floor gets the same
     /// warm-up); after each punch, <paramref name="floor"/> takes one raw insert+commit sample.</summary>
-    public static async Task<double[]> MeasureAsync(string directory, int count, SqliteFloor floor)
+    public static async Task<(double[] Samples, long BytesPerPunch)> MeasureAsync(string directory, int count, SqliteFloor floor)
     {
         const int Workers = 200;
         var workers = Enumerable.Range(0, Workers)
@@ -57,11 +57,13 @@ internal static class PunchPath
         await Task.Delay(300);
 
         var samples = new double[count];
+        var allocated = 0L;
         for (var i = -WarmUp; i < count; i++)
         {
             if (i == 0)
             {
                 floor.Reset();
+                allocated = GC.GetTotalAllocatedBytes(precise: true);
             }
 
             var tag = "00" + (1_000_000 + ((i + WarmUp) % Workers)).ToString("X8", CultureInfo.InvariantCulture);
@@ -77,6 +79,8 @@ internal static class PunchPath
             floor.InsertOne();
         }
 
+        // Everything the process allocated per punch: driver, flow, journal, the bench's own loop and floor insert.
+        allocated = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / count;
         await flow.StopAsync(CancellationToken.None);
         await inputs.DisposeAsync();
         await devices.DisposeAsync();
@@ -85,7 +89,7 @@ internal static class PunchPath
             throw new InvalidOperationException($"Expected {count + WarmUp} journal rows, found {journal.Head.Sequence}.");
         }
 
-        return samples;
+        return (samples, allocated);
     }
 
     /// <summary>Completes with the timestamp of the next result screen (a line with the worker's name and time).</summary>
