@@ -210,6 +210,12 @@ public sealed class OutboxPump : BackgroundService
         if (bestAck > _acked)
         {
             await ApplyAckAsync(bestAck, ct);
+            // Caught up: say so at once, so the centre's board shows queue 0 and the new "complete up to" now,
+            // not one status interval later (a kiosk may be switched off right after it drained).
+            if (_acked >= _sentUpTo && (await _outbox.GetStatsAsync(ct)).LastSequence <= _acked)
+            {
+                await PublishStatusAsync(client, ct);
+            }
         }
     }
 

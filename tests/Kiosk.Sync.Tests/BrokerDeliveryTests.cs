@@ -102,6 +102,22 @@ public sealed class BrokerDeliveryTests
         Assert.Equal((true, 3L, 0L), (device.Online, device.ReportedCompleteUpToSequence, device.QueueDepth));
     }
 
+    [Fact]
+    public async Task A_kiosk_that_has_caught_up_reports_an_empty_queue_at_once_not_one_status_interval_later()
+    {
+        await using var rig = await SyncRig.StartAsync("d1");
+        await rig.StartCentreAsync();
+        // A status interval longer than the test: only the "caught up" status can carry sequence 5 and queue 0.
+        var kiosk = await rig.StartKioskAsync("d1", o => o with { StatusInterval = TimeSpan.FromDays(1) });
+        kiosk.Journal.Append(5, Morning);
+
+        await rig.UntilAsync(async () =>
+        {
+            var device = (await rig.Store.GetDevicesAsync(SyncRig.Office, None)).Single();
+            return device.ReportedCompleteUpToSequence == 5 && device.QueueDepth == 0;
+        }, "the status sent when the last acknowledgement arrives says complete up to #5 with an empty queue");
+    }
+
     private sealed class RecordingConfigSink : IConfigSink
     {
         public System.Collections.Concurrent.ConcurrentQueue<OfficeConfig> Applied { get; } = new();
