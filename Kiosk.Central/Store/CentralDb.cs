@@ -1,3 +1,4 @@
+using Kiosk.Sync.Centre;
 using Microsoft.Data.Sqlite;
 
 namespace Kiosk.Central.Store;
@@ -17,17 +18,7 @@ internal static class CentralDb
             Directory.CreateDirectory(directory);
         }
 
-        var builder = new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = false,
-            DefaultTimeout = 30,
-        };
-        var connection = new SqliteConnection(builder.ToString());
-        connection.Open();
-        Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;");
-        return connection;
+        return InboxSchema.Open(path);
     }
 
     public static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)

@@ -69,23 +69,19 @@ public static class InboxSchema
         );
         """;
 
-    /// <summary>Opens a connection with the settings every inbox connection needs: WAL, synchronous=FULL (set on
-    /// every connection, decision 2), a busy timeout so several central processes can share the file.</summary>
+    private const string ConnectionPragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;";
+
+    /// <summary>Opens a connection to the central store with the settings every connection needs: WAL,
+    /// synchronous=FULL (per connection, decision 2), a busy timeout so several central processes can share the
+    /// file. The centre's own administration opens the same file through this too.</summary>
     public static async Task<SqliteConnection> OpenAsync(string databasePath, CancellationToken ct)
     {
-        var builder = new SqliteConnectionStringBuilder
-        {
-            DataSource = databasePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            DefaultTimeout = 30,
-        };
-        var connection = new SqliteConnection(builder.ToString());
+        var connection = new SqliteConnection(ConnectionString(databasePath));
         try
         {
             await connection.OpenAsync(ct);
             await using var pragma = connection.CreateCommand();
-            pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;";
+            pragma.CommandText = ConnectionPragmas;
             await pragma.ExecuteNonQueryAsync(ct);
             return connection;
         }
@@ -95,6 +91,33 @@ public static class InboxSchema
             throw;
         }
     }
+
+    /// <summary>The synchronous twin of <see cref="OpenAsync"/>, for command-line administration.</summary>
+    public static SqliteConnection Open(string databasePath)
+    {
+        var connection = new SqliteConnection(ConnectionString(databasePath));
+        try
+        {
+            connection.Open();
+            using var pragma = connection.CreateCommand();
+            pragma.CommandText = ConnectionPragmas;
+            pragma.ExecuteNonQuery();
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private static string ConnectionString(string databasePath) => new SqliteConnectionStringBuilder
+    {
+        DataSource = databasePath,
+        Mode = SqliteOpenMode.ReadWriteCreate,
+        Pooling = true,
+        DefaultTimeout = 30,
+    }.ToString();
 
     /// <summary>Creates or upgrades the inbox tables in <paramref name="databasePath"/>.</summary>
     public static async Task MigrateAsync(string databasePath, CancellationToken ct)
