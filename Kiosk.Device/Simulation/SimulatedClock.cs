@@ -36,7 +36,8 @@ internal sealed class SimulatedClock : TimeProvider
         {
             var now = TimeZoneInfo.ConvertTime(System.GetUtcNow() + offset, zone);
             DateTime target;
-            if (TimeOnly.TryParse(when, CultureInfo.InvariantCulture, out var time))
+            // Exact formats: TimeOnly.TryParse would take "2026-03-03T13:01" as 13:01 and drop the date.
+            if (TimeOnly.TryParseExact(when, ["H:mm", "H:mm:ss"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var time))
             {
                 target = now.Date + time.ToTimeSpan();
             }
