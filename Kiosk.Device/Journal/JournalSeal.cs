@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Kiosk.Core.Events;
@@ -25,16 +24,7 @@ internal static class JournalSeal
             return (fallback, JournalJson.Serialize(fallback));
         }
 
-        // PrevHash is 64 lower-case hex digits (JournalHash.Genesis or a previous Compute), so "prev\n" is 65 ASCII bytes.
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        Span<byte> prefix = stackalloc byte[65];
-        Encoding.ASCII.GetBytes(unsealed.PrevHash, prefix);
-        prefix[64] = (byte)'\n';
-        sha.AppendData(prefix);
-        sha.AppendData(canonical);
-        Span<byte> digest = stackalloc byte[32];
-        sha.GetHashAndReset(digest);
-        var hash = Convert.ToHexStringLower(digest);
+        var hash = JournalHash.FromCanonical(unsealed.PrevHash, canonical);
 
         var head = canonical.AsSpan(0, canonical.Length - 2); // up to and including the opening quote of the hash
         var json = string.Create(Encoding.UTF8.GetCharCount(head) + 64 + 2, (canonical, hash), static (chars, state) =>

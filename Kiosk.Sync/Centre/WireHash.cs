@@ -1,6 +1,4 @@
 using System.Buffers;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Kiosk.Core.Events;
 
@@ -21,9 +19,6 @@ namespace Kiosk.Sync.Centre;
 /// the exact original check. A false "match" would need a SHA-256 collision.</summary>
 internal static class WireHash
 {
-    [ThreadStatic]
-    private static IncrementalHash? t_sha;
-
     /// <summary>true when <paramref name="wire"/> (one envelope's JSON as received) hashes to
     /// <paramref name="expectedHash"/> with <paramref name="prevHash"/>; false means "not proven here".</summary>
     public static bool Matches(ReadOnlySpan<byte> wire, string prevHash, string expectedHash)
@@ -33,28 +28,13 @@ internal static class WireHash
             return false;
         }
 
-        var prefixLength = prevHash.Length + 1;
-        var rented = ArrayPool<byte>.Shared.Rent(prefixLength + wire.Length);
+        var rented = ArrayPool<byte>.Shared.Rent(wire.Length);
         try
         {
-            var buffer = rented.AsSpan();
-            Encoding.ASCII.GetBytes(prevHash, buffer);
-            buffer[prevHash.Length] = (byte)'\n';
-            var length = Canonicalise(wire, buffer[prefixLength..]);
-            if (length < 0)
-            {
-                return false;
-            }
-
-            Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-            // One reused hash object per thread: SHA256.HashData sets up a new OpenSSL context on every call, which
-            // cost more than hashing the ~500 bytes of an envelope.
-            var sha = t_sha ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            sha.AppendData(buffer[..(prefixLength + length)]);
-            sha.GetHashAndReset(digest);
-            Span<char> hex = stackalloc char[SHA256.HashSizeInBytes * 2];
-            // Same text form and comparison as JournalHash.Verify (lower-case hex, ordinal).
-            return Convert.TryToHexStringLower(digest, hex, out _) && hex.SequenceEqual(expectedHash.AsSpan());
+            var length = Canonicalise(wire, rented);
+            // Same definition, text form and comparison as JournalHash.Verify (lower-case hex, ordinal).
+            return length >= 0
+                && string.Equals(JournalHash.FromCanonical(prevHash, rented.AsSpan(0, length)), expectedHash, StringComparison.Ordinal);
         }
         finally
         {
