@@ -51,8 +51,8 @@ public sealed class MorningTests
         rig.Press(Digit('1'));
         var marked = await rig.WaitForScreenAsync(s => s.Lines.Count > 0 && s.Lines[0] == "已标明原因");
         Assert.Equal(["已标明原因", "王五", "今天上午", "开会"], marked.Lines);
-        rig.Press(new KeyPress(KeyKind.Back), new KeyPress(KeyKind.Back));
         var count = rig.Display.History.Count;
+        rig.Press(new KeyPress(KeyKind.Back), new KeyPress(KeyKind.Back));
         await rig.WaitForScreenAsync(KioskRig.IsIdle, count);
 
         var rows = rig.Temp.Journal.ReadAfter(0, 100);

@@ -62,10 +62,13 @@ public sealed class SecretaryTests
         Assert.Equal(Deputy.Id, login.WorkerId);
 
         // The secretary is away this week: their own badge does not open the menu.
+        // The history index is taken before each key: the flow may show the next screen before Press returns.
+        var seen = rig.Display.History.Count;
         rig.Press(new KeyPress(KeyKind.Back));
-        await rig.WaitForScreenAsync(KioskRig.IsIdle, rig.Display.History.Count);
+        await rig.WaitForScreenAsync(KioskRig.IsIdle, seen);
+        seen = rig.Display.History.Count;
         rig.Press(new KeyPress(KeyKind.Menu));
-        await rig.WaitForScreenAsync(s => s.Lines.Contains("请刷书记胸卡"), rig.Display.History.Count);
+        await rig.WaitForScreenAsync(s => s.Lines.Contains("请刷书记胸卡"), seen);
         var refused = await rig.TapAsync(Secretary.BadgeIds[0], 9, until: s => s.Lines.Count > 0 && s.Lines[0] == "无权进入");
         Assert.Equal("赵书记", refused.Lines[1]);
     }
