@@ -127,7 +127,7 @@ internal static class KioskHost
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton(notifier);
         builder.Services.AddSingleton(liveness);
-        builder.Services.AddHostedService(_ => new PunchFlow(kiosk, new SecretaryMode(kiosk), liveness));
+        builder.Services.AddHostedService(_ => new PunchFlow(kiosk, new SecretaryMode(kiosk, liveness), liveness));
         builder.Services.AddHostedService<SystemdLifecycle>();
         builder.Services.AddHostedService(_ => new JournalMaintenance(journal, clock, time, logs.CreateLogger<JournalMaintenance>()));
         if (simulated is not null)

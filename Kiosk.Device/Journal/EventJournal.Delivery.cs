@@ -1,4 +1,5 @@
 using System.Globalization;
+using Kiosk.Sync.Contract;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
@@ -15,8 +16,8 @@ internal sealed partial class EventJournal
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText = """
-                UPDATE journal SET outbox_state = 'sent', attempts = attempts + 1, last_attempt_utc = $now
-                WHERE seq BETWEEN $from AND $to AND outbox_state != 'acked'
+                UPDATE outbox SET state = 'sent', attempts = attempts + 1, last_attempt_utc = $now
+                WHERE seq BETWEEN $from AND $to AND state != 'acked'
                 """;
             command.Parameters.AddWithValue("$now", nowUtc.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
             command.Parameters.AddWithValue("$from", fromSequence);
@@ -31,8 +32,10 @@ internal sealed partial class EventJournal
         {
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
-            command.CommandText = "UPDATE journal SET outbox_state = 'acked', acked_utc = $now WHERE seq <= $upTo AND outbox_state != 'acked'";
+            // Everything at or below acked_through_seq is acked already: only the new range is touched.
+            command.CommandText = "UPDATE outbox SET state = 'acked', acked_utc = $now WHERE seq > $from AND seq <= $upTo AND state != 'acked'";
             command.Parameters.AddWithValue("$now", nowUtc.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+            command.Parameters.AddWithValue("$from", ReadAckedThrough(connection));
             command.Parameters.AddWithValue("$upTo", upToSequence);
             var changed = command.ExecuteNonQuery();
             SetMeta(connection, transaction, "acked_through_seq", upToSequence.ToString(CultureInfo.InvariantCulture));
@@ -46,11 +49,48 @@ internal sealed partial class EventJournal
         {
             lock (readLock)
             {
-                var text = ReadMeta(reader, "acked_through_seq");
-                return text is null ? 0 : long.Parse(text, CultureInfo.InvariantCulture);
+                return ReadAckedThrough(reader);
             }
         }
     }
+
+    /// <summary>The outbox rows of a sequence range (device status, tests).</summary>
+    public IReadOnlyList<OutboxRow> ReadOutbox(long fromSequence, long toSequence) => ReadWith(connection =>
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT seq, state, attempts FROM outbox WHERE seq BETWEEN $f AND $t ORDER BY seq";
+        command.Parameters.AddWithValue("$f", fromSequence);
+        command.Parameters.AddWithValue("$t", toSequence);
+        using var data = command.ExecuteReader();
+        var rows = new List<OutboxRow>();
+        while (data.Read())
+        {
+            rows.Add(new OutboxRow(data.GetInt64(0), ParseState(data.GetString(1)), data.GetInt32(2)));
+        }
+
+        return rows;
+    });
+
+    /// <summary>Up to <paramref name="max"/> rows after <paramref name="afterSequence"/> as the outbox pump sends them:
+    /// sequence, hash and the stored envelope text rewritten to the wire form, without parsing it.</summary>
+    public IReadOnlyList<WireEnvelope> ReadWireAfter(long afterSequence, int max) => ReadWith(connection =>
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT seq, hash, envelope FROM journal WHERE seq > $a ORDER BY seq LIMIT $n";
+        command.Parameters.AddWithValue("$a", afterSequence);
+        command.Parameters.AddWithValue("$n", max);
+        using var data = command.ExecuteReader();
+        var rows = new List<WireEnvelope>(Math.Min(max, 1024));
+        while (data.Read())
+        {
+            rows.Add(WireEnvelope.FromStored(data.GetInt64(0), data.GetString(1), data.GetString(2)));
+        }
+
+        return rows;
+    });
+
+    private static long ReadAckedThrough(SqliteConnection connection) =>
+        ReadMeta(connection, "acked_through_seq") is { } text ? long.Parse(text, CultureInfo.InvariantCulture) : 0;
 
     /// <summary>Deletes the acknowledged prefix of rows older than the retention period (decision 2: never
     /// because it was sent, only after the centre acknowledged it AND the retention passed). The last row is
@@ -61,12 +101,15 @@ internal sealed partial class EventJournal
             var cutoff = today.AddDays(-options.RetentionDays).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
             using var bound = connection.CreateCommand();
             bound.Transaction = transaction;
+            // Keep everything after the acknowledged prefix, everything inside the retention period, and the last row.
             bound.CommandText = """
                 SELECT MIN(
-                    COALESCE((SELECT MIN(seq) FROM journal WHERE outbox_state != 'acked' OR local_date >= $cutoff), 9223372036854775807),
+                    $acked + 1,
+                    COALESCE((SELECT MIN(seq) FROM journal WHERE local_date >= $cutoff), 9223372036854775807),
                     (SELECT MAX(seq) FROM journal)) - 1
                 """;
             bound.Parameters.AddWithValue("$cutoff", cutoff);
+            bound.Parameters.AddWithValue("$acked", ReadAckedThrough(connection));
             var upTo = bound.ExecuteScalar() is long value ? value : 0;
             if (upTo <= 0)
             {
@@ -84,8 +127,10 @@ internal sealed partial class EventJournal
 
             using var delete = connection.CreateCommand();
             delete.Transaction = transaction;
-            delete.CommandText = "DELETE FROM journal WHERE seq <= $s";
+            delete.CommandText = "DELETE FROM outbox WHERE seq <= $s";
             delete.Parameters.AddWithValue("$s", upTo);
+            delete.ExecuteNonQuery();
+            delete.CommandText = "DELETE FROM journal WHERE seq <= $s";
             var deleted = delete.ExecuteNonQuery();
             SetMeta(connection, transaction, "pruned_through_seq", upTo.ToString(CultureInfo.InvariantCulture));
             SetMeta(connection, transaction, "pruned_through_hash", hash);

@@ -18,8 +18,9 @@ internal sealed partial class EventJournal : IDisposable
 {
     private const string InsertSql = """
         INSERT INTO journal (seq, segment, kind, worker_id, local_date, local_time, utc_offset_min, boot_id,
-                             monotonic_ms, clock, prev_hash, hash, envelope, outbox_state, attempts)
-        VALUES ($seq, $segment, $kind, $worker, $date, $time, $offset, $boot, $mono, $clock, $prev, $hash, $env, 'pending', 0)
+                             monotonic_ms, clock, prev_hash, hash, envelope)
+        VALUES ($seq, $segment, $kind, $worker, $date, $time, $offset, $boot, $mono, $clock, $prev, $hash, $env);
+        INSERT INTO outbox (seq) VALUES ($seq);
         """;
 
     private readonly JournalOptions options;
@@ -144,7 +145,7 @@ internal sealed partial class EventJournal : IDisposable
         lock (readLock)
         {
             using var command = reader.CreateCommand();
-            command.CommandText = state is null ? "SELECT COUNT(*) FROM journal" : "SELECT COUNT(*) FROM journal WHERE outbox_state = $s";
+            command.CommandText = state is null ? "SELECT COUNT(*) FROM journal" : "SELECT COUNT(*) FROM outbox WHERE state = $s";
             if (state is not null)
             {
                 command.Parameters.AddWithValue("$s", StateText(state.Value));
@@ -187,9 +188,7 @@ internal sealed partial class EventJournal : IDisposable
         Enum.Parse<ClockQuality>(r.GetString(r.GetOrdinal("clock"))),
         r.GetString(r.GetOrdinal("prev_hash")),
         r.GetString(r.GetOrdinal("hash")),
-        r.GetString(r.GetOrdinal("envelope")),
-        ParseState(r.GetString(r.GetOrdinal("outbox_state"))),
-        r.GetInt32(r.GetOrdinal("attempts")));
+        r.GetString(r.GetOrdinal("envelope")));
 
     internal static string StateText(OutboxState state) => state switch
     {
@@ -198,7 +197,7 @@ internal sealed partial class EventJournal : IDisposable
         _ => "acked",
     };
 
-    private static OutboxState ParseState(string text) => text switch
+    internal static OutboxState ParseState(string text) => text switch
     {
         "pending" => OutboxState.Pending,
         "sent" => OutboxState.Sent,

@@ -1,4 +1,5 @@
 using Kiosk.Core.Events;
+using Kiosk.Sync.Contract;
 using Kiosk.Sync.Device;
 
 namespace Kiosk.Device.Journal;
@@ -17,16 +18,16 @@ internal sealed class JournalOutbox : IOutbox
         this.time = time;
     }
 
-    public async Task<IReadOnlyList<JournalEnvelope>> ReadAfterAsync(long afterSequence, int max, CancellationToken ct)
+    public async Task<IReadOnlyList<WireEnvelope>> ReadWireAfterAsync(long afterSequence, int max, CancellationToken ct)
     {
-        var rows = journal.ReadAfter(afterSequence, max);
+        var rows = journal.ReadWireAfter(afterSequence, max);
         if (rows.Count == 0)
         {
             return [];
         }
 
         await journal.MarkSentAsync(rows[0].Sequence, rows[^1].Sequence, time.GetUtcNow(), ct);
-        return rows.Select(r => r.Envelope()).ToList();
+        return rows;
     }
 
     public Task<long> GetAcknowledgedAsync(CancellationToken ct) => Task.FromResult(journal.AckedThrough);

@@ -8,10 +8,12 @@ namespace Kiosk.Device.Journal;
 /// application acknowledgement), acked (the centre stored it; architecture decision 3).</summary>
 internal enum OutboxState { Pending, Sent, Acked }
 
-/// <summary>One journal row as read back, with its delivery bookkeeping.</summary>
+/// <summary>The outbox row of one event: its delivery state and how often it was published.</summary>
+internal sealed record OutboxRow(long Sequence, OutboxState State, int Attempts);
+
+/// <summary>One journal row as read back (its delivery bookkeeping is in <see cref="OutboxRow"/>).</summary>
 internal sealed record JournalRow(long Sequence, int Segment, string Kind, string? WorkerId, DateTimeOffset At,
-    string BootId, long MonotonicMs, ClockQuality Clock, string PrevHash, string Hash, string EnvelopeJson,
-    OutboxState Outbox, int Attempts)
+    string BootId, long MonotonicMs, ClockQuality Clock, string PrevHash, string Hash, string EnvelopeJson)
 {
     public JournalEnvelope Envelope() => JournalJson.Parse(EnvelopeJson);
 }

@@ -3,6 +3,7 @@ using System.Text;
 using Kiosk.Core.Events;
 using Kiosk.Core.Roster;
 using Kiosk.Device.Devices;
+using Kiosk.Device.Hosting;
 using Kiosk.Device.Punching;
 using Microsoft.Extensions.Logging;
 
@@ -20,10 +21,12 @@ internal sealed class SecretaryMode
     private readonly KioskContext kiosk;
     private readonly SecretaryPrompt prompt;
 
-    public SecretaryMode(KioskContext kiosk)
+    /// <param name="liveness">The punch loop's heartbeat (see <see cref="SecretaryPrompt"/>): secretary mode runs inside
+    /// that loop, so while it waits for keys it beats for it. Null where no watchdog runs (tests, benchmark).</param>
+    public SecretaryMode(KioskContext kiosk, Liveness? liveness = null)
     {
         this.kiosk = kiosk;
-        prompt = new SecretaryPrompt(kiosk);
+        prompt = new SecretaryPrompt(kiosk, liveness);
     }
 
     public async Task RunAsync(CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Kiosk.Core.Roster;
 using Kiosk.Device.Devices;
+using Kiosk.Device.Hosting;
 using Kiosk.Device.Punching;
 
 namespace Kiosk.Device.Secretary;
@@ -29,9 +30,17 @@ internal sealed class SecretaryTimeoutException : Exception
 /// through a list. Every wait is bounded by SecretaryTimeoutSeconds on the injected TimeProvider.</summary>
 internal sealed class SecretaryPrompt
 {
-    private readonly KioskContext kiosk;
+    /// <summary>Longest wait for a key between two heartbeats: the punch loop's own idle wait.</summary>
+    private static readonly TimeSpan BeatEvery = TimeSpan.FromSeconds(1);
 
-    public SecretaryPrompt(KioskContext kiosk) => this.kiosk = kiosk;
+    private readonly KioskContext kiosk;
+    private readonly Liveness? liveness;
+
+    public SecretaryPrompt(KioskContext kiosk, Liveness? liveness = null)
+    {
+        this.kiosk = kiosk;
+        this.liveness = liveness;
+    }
 
     public KioskContext Kiosk => kiosk;
 
@@ -39,20 +48,23 @@ internal sealed class SecretaryPrompt
         kiosk.Devices.Display.ShowAsync(ScreenText.Fit(lines), cancellationToken);
 
     /// <summary>The next key or card; throws <see cref="SecretaryTimeoutException"/> after the idle timeout.
-    /// Finger inputs (finger-only polling) are ignored here.</summary>
+    /// Finger inputs (finger-only polling) are ignored here. Waits in one-second slices and beats the punch loop's
+    /// heartbeat before each: the mode runs inside that loop, and a secretary reading a page for longer than the
+    /// unit's WatchdogSec (30 s, below the 60 s default timeout) must not get the kiosk restarted by systemd.</summary>
     public async Task<KioskInput> NextAsync(CancellationToken cancellationToken)
     {
         var timeout = TimeSpan.FromSeconds(kiosk.Options.SecretaryTimeoutSeconds);
         var started = kiosk.Time.GetTimestamp();
         while (true)
         {
+            liveness?.Beat();
             var left = timeout - kiosk.Time.GetElapsedTime(started);
             if (left <= TimeSpan.Zero)
             {
                 throw new SecretaryTimeoutException();
             }
 
-            var input = await kiosk.Inputs.ReadAsync(left, cancellationToken);
+            var input = await kiosk.Inputs.ReadAsync(left < BeatEvery ? left : BeatEvery, cancellationToken);
             if (input is KeyInput or CardInput)
             {
                 return input;
@@ -159,21 +171,48 @@ internal sealed class SecretaryPrompt
     /// <summary>Pages through lines (title on each page), ↑/↓ to move, any other key leaves.</summary>
     public async Task PagesAsync(string title, IReadOnlyList<string> lines, CancellationToken cancellationToken)
     {
-        const int PerPage = ScreenText.Lines - 1;
-        var pages = Math.Max(1, (lines.Count + PerPage - 1) / PerPage);
+        var pages = Paginate(lines);
         var page = 0;
         while (true)
         {
-            var shown = new List<string?> { title + " " + (page + 1).ToString(CultureInfo.InvariantCulture) + "/" + pages.ToString(CultureInfo.InvariantCulture) };
-            shown.AddRange(lines.Skip(page * PerPage).Take(PerPage));
+            var shown = new List<string?> { title + " " + (page + 1).ToString(CultureInfo.InvariantCulture) + "/" + pages.Count.ToString(CultureInfo.InvariantCulture) };
+            shown.AddRange(pages[page]);
             await ShowAsync(cancellationToken, [.. shown]);
             if (await NextAsync(cancellationToken) is KeyInput { Key.Kind: var kind } && kind is KeyKind.Down or KeyKind.Up)
             {
-                page = kind == KeyKind.Down ? (page + 1) % pages : (page + pages - 1) % pages;
+                page = kind == KeyKind.Down ? (page + 1) % pages.Count : (page + pages.Count - 1) % pages.Count;
                 continue;
             }
 
             return;
         }
+    }
+
+    /// <summary>Splits entries into pages of the three lines under the title, counting screen lines rather than entries:
+    /// an entry wider than 16 columns wraps onto two lines (ScreenText.Fit, e.g. "欧阳娜娜 公务外出" or a long IP address),
+    /// and is moved whole to the next page instead of pushing the page's last line off the 4-line screen.</summary>
+    internal static IReadOnlyList<IReadOnlyList<string>> Paginate(IReadOnlyList<string> entries)
+    {
+        const int PerPage = ScreenText.Lines - 1;
+        var pages = new List<IReadOnlyList<string>>();
+        var page = new List<string>();
+        foreach (var entry in entries)
+        {
+            var wrapped = ScreenText.Fit(entry).Lines.Take(PerPage).ToList();
+            if (page.Count + wrapped.Count > PerPage)
+            {
+                pages.Add(page);
+                page = [];
+            }
+
+            page.AddRange(wrapped);
+        }
+
+        if (page.Count > 0 || pages.Count == 0)
+        {
+            pages.Add(page);
+        }
+
+        return pages;
     }
 }

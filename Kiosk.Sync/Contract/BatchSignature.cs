@@ -21,12 +21,20 @@ public static class BatchSignature
     public static byte[] CanonicalBytes(string officeId, string deviceId, string batchId, IReadOnlyList<JournalEnvelope> events)
     {
         ArgumentNullException.ThrowIfNull(events);
-        var text = new StringBuilder(64 + (events.Count * 84));
+        return CanonicalBytes(officeId, deviceId, batchId, events.Count, i => (events[i].Sequence, events[i].Hash));
+    }
+
+    /// <summary>The signed text from the <paramref name="count"/> (sequence, hash) pairs of a batch, in batch order.</summary>
+    public static byte[] CanonicalBytes(string officeId, string deviceId, string batchId, int count, Func<int, (long Sequence, string Hash)> item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        var text = new StringBuilder(64 + (count * 84));
         text.Append(Magic).Append('\n').Append(officeId).Append('\n').Append(deviceId).Append('\n')
-            .Append(batchId).Append('\n').Append(events.Count.ToString(CultureInfo.InvariantCulture)).Append('\n');
-        foreach (var e in events)
+            .Append(batchId).Append('\n').Append(count.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        for (var i = 0; i < count; i++)
         {
-            text.Append(e.Sequence.ToString(CultureInfo.InvariantCulture)).Append(' ').Append(e.Hash).Append('\n');
+            var (sequence, hash) = item(i);
+            text.Append(sequence.ToString(CultureInfo.InvariantCulture)).Append(' ').Append(hash).Append('\n');
         }
 
         return Encoding.UTF8.GetBytes(text.ToString());

@@ -1,4 +1,4 @@
-using Kiosk.Core.Events;
+using Kiosk.Sync.Contract;
 
 namespace Kiosk.Sync.Device;
 
@@ -7,9 +7,10 @@ namespace Kiosk.Sync.Device;
 /// sequence and records the centre's APPLICATION acknowledgement (decision 3), never a broker PUBACK.</summary>
 public interface IOutbox
 {
-    /// <summary>Up to <paramref name="max"/> sealed envelopes with Sequence &gt; <paramref name="afterSequence"/>,
-    /// in ascending sequence order. Sequences start at 1 and have no gaps (docs/protocol.md, "Sequences").</summary>
-    Task<IReadOnlyList<JournalEnvelope>> ReadAfterAsync(long afterSequence, int max, CancellationToken ct);
+    /// <summary>Up to <paramref name="max"/> sealed envelopes with Sequence &gt; <paramref name="afterSequence"/>, in
+    /// ascending sequence order, in wire form (<see cref="WireEnvelope.FromStored"/> turns a stored text into it without
+    /// parsing). Sequences start at 1 and have no gaps (docs/protocol.md, "Sequences").</summary>
+    Task<IReadOnlyList<WireEnvelope>> ReadWireAfterAsync(long afterSequence, int max, CancellationToken ct);
 
     /// <summary>The highest sequence the centre acknowledged as stored contiguously (0 when none), persisted.</summary>
     Task<long> GetAcknowledgedAsync(CancellationToken ct);

@@ -149,21 +149,22 @@ public sealed class OutboxPump : BackgroundService
         while (client.IsConnected && _sentUpTo - _acked < _options.MaxUnacknowledged)
         {
             var room = (int)Math.Min(_options.BatchSize, _options.MaxUnacknowledged - (_sentUpTo - _acked));
-            var rows = await _outbox.ReadAfterAsync(_sentUpTo, room, ct);
+            var rows = await _outbox.ReadWireAfterAsync(_sentUpTo, room, ct);
             if (rows.Count == 0)
             {
                 break;
             }
 
-            var batch = BatchSignature.Create(_identity, Guid.CreateVersion7(now).ToString("N"), rows);
+            var batchId = Guid.CreateVersion7(now).ToString("N");
+            var payload = BatchPayload.Sign(_identity, batchId, rows);
             if (_sentUpTo == _acked)
             {
                 _lastProgress = now; // the ack timeout runs from the first unacknowledged send
             }
 
-            var publish = client.PublishAsync(Topics.Events(batch.OfficeId, batch.DeviceId), SyncJson.Serialize(batch), 1, false, ct);
+            var publish = client.PublishAsync(Topics.Events(_identity.OfficeId, _identity.DeviceId), payload, 1, false, ct);
             _ = publish.ContinueWith(t => _log.LogWarning(t.Exception, "Publishing batch {BatchId} failed; it is resent from the ack",
-                batch.BatchId), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                batchId), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             _sentUpTo = rows[^1].Sequence;
         }
     }

@@ -142,12 +142,12 @@ public sealed class JournalTests
             await temp.Journal.AppendAsync(TempJournal.PunchAt("w" + i, Morning.AddMinutes(i)), TempJournal.Stamp(Morning.AddMinutes(i)), CancellationToken.None);
         }
 
-        var batch = await outbox.ReadAfterAsync(0, 3, CancellationToken.None);
+        var batch = await outbox.ReadWireAfterAsync(0, 3, CancellationToken.None);
         Assert.Equal([1L, 2L, 3L], batch.Select(e => e.Sequence));
-        await outbox.ReadAfterAsync(0, 3, CancellationToken.None);
-        var rows = temp.Journal.ReadAfter(0, 10);
+        await outbox.ReadWireAfterAsync(0, 3, CancellationToken.None);
+        var rows = temp.Journal.ReadOutbox(1, 10);
         Assert.Equal([2, 2, 2, 0, 0], rows.Select(r => r.Attempts));
-        Assert.Equal(OutboxState.Sent, rows[0].Outbox);
+        Assert.Equal([OutboxState.Sent, OutboxState.Sent, OutboxState.Sent, OutboxState.Pending, OutboxState.Pending], rows.Select(r => r.State));
         Assert.Equal(0, await outbox.GetAcknowledgedAsync(CancellationToken.None));
 
         await outbox.MarkAcknowledgedAsync(3, CancellationToken.None);
@@ -155,6 +155,55 @@ public sealed class JournalTests
         Assert.Equal(2, stats.QueueDepth);
         Assert.Equal(Morning.AddMinutes(3), stats.OldestUnacknowledgedAt);
         Assert.Equal(3, temp.Journal.CountWhere(OutboxState.Acked));
+        Assert.Equal([OutboxState.Acked, OutboxState.Acked, OutboxState.Acked, OutboxState.Pending, OutboxState.Pending],
+            temp.Journal.ReadOutbox(1, 10).Select(r => r.State));
         Assert.Equal(3, await new JournalOutbox(temp.Reopen(), time).GetAcknowledgedAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_journal_of_schema_2_keeps_every_row_state_and_attempt_when_the_outbox_moves_to_its_own_table()
+    {
+        using var temp = new TempJournal();
+        var time = new Clock.ManualTime(Morning);
+        var outbox = new JournalOutbox(temp.Journal, time);
+        for (var i = 0; i < 5; i++)
+        {
+            await temp.Journal.AppendAsync(TempJournal.PunchAt("w" + i, Morning.AddMinutes(i)), TempJournal.Stamp(Morning.AddMinutes(i)), CancellationToken.None);
+        }
+
+        await outbox.ReadWireAfterAsync(0, 4, CancellationToken.None);
+        await outbox.MarkAcknowledgedAsync(2, CancellationToken.None);
+        temp.Journal.Dispose();
+        // Put the file back into the layout version 2 shipped: the bookkeeping in journal columns, indexed by state.
+        using (var old = JournalSchema.Open(temp.Options.Path))
+        {
+            JournalSchema.Execute(old, """
+                ALTER TABLE journal ADD COLUMN outbox_state TEXT NOT NULL DEFAULT 'pending' CHECK (outbox_state IN ('pending', 'sent', 'acked'));
+                ALTER TABLE journal ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE journal ADD COLUMN last_attempt_utc TEXT;
+                ALTER TABLE journal ADD COLUMN acked_utc TEXT;
+                UPDATE journal SET (outbox_state, attempts, last_attempt_utc, acked_utc) =
+                    (SELECT state, attempts, last_attempt_utc, acked_utc FROM outbox WHERE outbox.seq = journal.seq);
+                DROP TABLE outbox;
+                CREATE INDEX journal_outbox ON journal(outbox_state, seq);
+                PRAGMA user_version = 2;
+                """);
+        }
+
+        var journal = temp.Reopen();
+        Assert.Equal(
+            [new OutboxRow(1, OutboxState.Acked, 1), new OutboxRow(2, OutboxState.Acked, 1), new OutboxRow(3, OutboxState.Sent, 1),
+             new OutboxRow(4, OutboxState.Sent, 1), new OutboxRow(5, OutboxState.Pending, 0)],
+            journal.ReadOutbox(1, 5));
+        using (var migrated = JournalSchema.Open(temp.Options.Path))
+        {
+            Assert.Equal((long)JournalSchema.LatestVersion, JournalSchema.Scalar(migrated, "PRAGMA user_version"));
+            Assert.Equal(0L, JournalSchema.Scalar(migrated, "SELECT COUNT(*) FROM pragma_table_info('journal') WHERE name = 'outbox_state'"));
+        }
+
+        Assert.True(JournalIntegrity.Check(journal).Healthy);
+        await journal.AppendAsync(TempJournal.PunchAt("w9", Morning.AddHours(1)), TempJournal.Stamp(Morning.AddHours(1)), CancellationToken.None);
+        Assert.Equal(OutboxState.Pending, journal.ReadOutbox(6, 6).Single().State);
+        Assert.Equal([3L, 4L, 5L, 6L], (await new JournalOutbox(journal, time).ReadWireAfterAsync(2, 10, CancellationToken.None)).Select(e => e.Sequence));
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Kiosk.Core.Events;
 using Kiosk.Sync.Contract;
 using Kiosk.Sync.Device;
@@ -26,7 +25,7 @@ public sealed class SqliteJournal : IOutbox
         using var db = Open();
         using var cmd = db.CreateCommand();
         cmd.CommandText = """
-            CREATE TABLE IF NOT EXISTS journal (seq INTEGER PRIMARY KEY, at TEXT NOT NULL, envelope TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS journal (seq INTEGER PRIMARY KEY, at TEXT NOT NULL, hash TEXT NOT NULL, envelope TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS acked (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL);
             INSERT OR IGNORE INTO acked(id, seq) VALUES (1, 0);
             """;
@@ -44,9 +43,10 @@ public sealed class SqliteJournal : IOutbox
         using var tx = db.BeginTransaction();
         using var cmd = db.CreateCommand();
         cmd.Transaction = tx;
-        cmd.CommandText = "INSERT INTO journal(seq, at, envelope) VALUES ($s, $a, $e)";
+        cmd.CommandText = "INSERT INTO journal(seq, at, hash, envelope) VALUES ($s, $a, $h, $e)";
         var s = cmd.Parameters.Add("$s", SqliteType.Integer);
         var a = cmd.Parameters.Add("$a", SqliteType.Text);
+        var h = cmd.Parameters.Add("$h", SqliteType.Text);
         var e = cmd.Parameters.Add("$e", SqliteType.Text);
         for (var i = 0; i < count; i++)
         {
@@ -59,7 +59,9 @@ public sealed class SqliteJournal : IOutbox
                 _prevHash, string.Empty));
             s.Value = seq;
             a.Value = when.ToString("O", CultureInfo.InvariantCulture);
-            e.Value = Encoding.UTF8.GetString(SyncJson.Serialize(envelope));
+            h.Value = envelope.Hash;
+            // Stored as the device journal stores it: the default serialisation JournalHash hashes.
+            e.Value = System.Text.Json.JsonSerializer.Serialize(envelope);
             cmd.ExecuteNonQuery();
             rows.Add(envelope);
             _prevHash = envelope.Hash;
@@ -70,6 +72,25 @@ public sealed class SqliteJournal : IOutbox
         return rows;
     }
 
+    /// <summary>The outbox's read, the way the device journal does it: each stored text rewritten to the wire form.</summary>
+    public async Task<IReadOnlyList<WireEnvelope>> ReadWireAfterAsync(long afterSequence, int max, CancellationToken ct)
+    {
+        await using var db = Open();
+        await using var cmd = db.CreateCommand();
+        cmd.CommandText = "SELECT seq, hash, envelope FROM journal WHERE seq > $a ORDER BY seq LIMIT $m";
+        cmd.Parameters.AddWithValue("$a", afterSequence);
+        cmd.Parameters.AddWithValue("$m", max);
+        var list = new List<WireEnvelope>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            list.Add(WireEnvelope.FromStored(r.GetInt64(0), r.GetString(1), r.GetString(2)));
+        }
+
+        return list;
+    }
+
+    /// <summary>The stored envelopes as objects (for tests that build batches by hand).</summary>
     public async Task<IReadOnlyList<JournalEnvelope>> ReadAfterAsync(long afterSequence, int max, CancellationToken ct)
     {
         await using var db = Open();
@@ -81,7 +102,7 @@ public sealed class SqliteJournal : IOutbox
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
         {
-            list.Add(SyncJson.Deserialize<JournalEnvelope>(Encoding.UTF8.GetBytes(r.GetString(0))));
+            list.Add(System.Text.Json.JsonSerializer.Deserialize<JournalEnvelope>(r.GetString(0))!);
         }
 
         return list;
