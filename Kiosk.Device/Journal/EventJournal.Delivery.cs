@@ -11,35 +11,46 @@ internal sealed partial class EventJournal
 {
     /// <summary>Records a publish attempt for a range (state → sent unless already acked, attempts + 1).</summary>
     public Task MarkSentAsync(long fromSequence, long toSequence, DateTimeOffset nowUtc, CancellationToken cancellationToken) =>
+        RecordDeliveryAsync([(fromSequence, toSequence)], null, nowUtc, cancellationToken);
+
+    /// <summary>The centre's application acknowledgement: it holds every row up to <paramref name="upToSequence"/>
+    /// (architecture decision 3). Only this, never a PUBACK, makes a row acked.</summary>
+    public Task AcknowledgeAsync(long upToSequence, DateTimeOffset nowUtc, CancellationToken cancellationToken) =>
+        RecordDeliveryAsync([], upToSequence, nowUtc, cancellationToken);
+
+    /// <summary>Publish attempts for some ranges and, optionally, a new acknowledgement, in ONE transaction (one fsync:
+    /// the outbox pump's bookkeeping while it drains a backlog, JournalOutbox).</summary>
+    public Task RecordDeliveryAsync(IReadOnlyList<(long From, long To)> sent, long? ackUpTo, DateTimeOffset nowUtc,
+        CancellationToken cancellationToken) =>
         WriteAsync((connection, transaction) =>
         {
+            var now = nowUtc.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText = """
                 UPDATE outbox SET state = 'sent', attempts = attempts + 1, last_attempt_utc = $now
                 WHERE seq BETWEEN $from AND $to AND state != 'acked'
                 """;
-            command.Parameters.AddWithValue("$now", nowUtc.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
-            command.Parameters.AddWithValue("$from", fromSequence);
-            command.Parameters.AddWithValue("$to", toSequence);
-            return command.ExecuteNonQuery();
-        }, cancellationToken);
+            var pNow = command.Parameters.AddWithValue("$now", now);
+            var pFrom = command.Parameters.AddWithValue("$from", 0L);
+            var pTo = command.Parameters.AddWithValue("$to", 0L);
+            foreach (var (from, to) in sent)
+            {
+                (pFrom.Value, pTo.Value) = (from, to);
+                command.ExecuteNonQuery();
+            }
 
-    /// <summary>The centre's application acknowledgement: it holds every row up to <paramref name="upToSequence"/>
-    /// (architecture decision 3). Only this, never a PUBACK, makes a row acked.</summary>
-    public Task<int> AcknowledgeAsync(long upToSequence, DateTimeOffset nowUtc, CancellationToken cancellationToken) =>
-        WriteAsync((connection, transaction) =>
-        {
-            using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            // Everything at or below acked_through_seq is acked already: only the new range is touched.
-            command.CommandText = "UPDATE outbox SET state = 'acked', acked_utc = $now WHERE seq > $from AND seq <= $upTo AND state != 'acked'";
-            command.Parameters.AddWithValue("$now", nowUtc.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
-            command.Parameters.AddWithValue("$from", ReadAckedThrough(connection));
-            command.Parameters.AddWithValue("$upTo", upToSequence);
-            var changed = command.ExecuteNonQuery();
-            SetMeta(connection, transaction, "acked_through_seq", upToSequence.ToString(CultureInfo.InvariantCulture));
-            return changed;
+            var ackedThrough = ReadAckedThrough(connection);
+            if (ackUpTo is { } upTo && upTo > ackedThrough)
+            {
+                // Everything at or below acked_through_seq is acked already: only the new range is touched.
+                command.CommandText = "UPDATE outbox SET state = 'acked', acked_utc = $now WHERE seq > $from AND seq <= $to AND state != 'acked'";
+                (pFrom.Value, pTo.Value) = (ackedThrough, upTo);
+                command.ExecuteNonQuery();
+                SetMeta(connection, transaction, "acked_through_seq", upTo.ToString(CultureInfo.InvariantCulture));
+            }
+
+            return 0;
         }, cancellationToken);
 
     /// <summary>The highest sequence the centre acknowledged (0 when none).</summary>
@@ -83,7 +94,8 @@ internal sealed partial class EventJournal
         var rows = new List<WireEnvelope>(Math.Min(max, 1024));
         while (data.Read())
         {
-            rows.Add(WireEnvelope.FromStored(data.GetInt64(0), data.GetString(1), data.GetString(2)));
+            // The stored text's UTF-8 bytes as SQLite holds them: no UTF-16 round trip on the drain path.
+            rows.Add(WireEnvelope.FromStoredUtf8(data.GetInt64(0), data.GetString(1), data.GetFieldValue<byte[]>(2)));
         }
 
         return rows;

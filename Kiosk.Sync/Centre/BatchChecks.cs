@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Kiosk.Core.Events;
 using Kiosk.Sync.Contract;
@@ -65,18 +64,6 @@ internal static class BatchChecks
 
     private static bool HashHolds(JournalEnvelope e, ReadOnlyMemory<byte> payload, IReadOnlyList<Range>? slices, int i) =>
         (slices is not null && WireHash.Matches(payload.Span[slices[i]], e.PrevHash, e.Hash)) || JournalHash.Verify(e);
-
-    /// <summary>The text of each envelope as received (stored verbatim, issue 6).</summary>
-    public static string[] Texts(ReadOnlyMemory<byte> payload, IReadOnlyList<Range> slices)
-    {
-        var texts = new string[slices.Count];
-        for (var i = 0; i < texts.Length; i++)
-        {
-            texts[i] = Encoding.UTF8.GetString(payload.Span[slices[i]]);
-        }
-
-        return texts;
-    }
 
     /// <summary>Where each element of the payload's "events" array lies, so the centre checks and keeps each envelope
     /// as received (issue 6) without serialising it again. null when the shape is not the expected one.</summary>

@@ -117,7 +117,19 @@ public sealed class CentreInbox : BackgroundService
         {
             await foreach (var (message, prepared) in reader.ReadAllAsync(ct))
             {
-                await HandleAsync(client, message, prepared, ct);
+                try
+                {
+                    await HandleAsync(client, message, prepared, ct);
+                }
+                finally
+                {
+                    // The preparation is the only other reader of the payload; HandleAsync awaited it unless shutdown
+                    // cut it short, in which case the buffer is left to the collector rather than reused under it.
+                    if (prepared is null || prepared.IsCompleted)
+                    {
+                        message.Release();
+                    }
+                }
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

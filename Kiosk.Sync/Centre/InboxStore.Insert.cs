@@ -11,9 +11,16 @@ public sealed partial class InboxStore
 {
     private readonly record struct InsertOutcome(int Stored, int Duplicates, long Watermark, string? Conflict);
 
-    private async Task<InsertOutcome> InsertAsync(SqliteConnection db, EventBatch batch, IReadOnlyList<string>? texts,
-        string source, CancellationToken ct)
+    private const string InsertEventSql = """
+        INSERT INTO events(device_id, seq, office_id, kind, local_at, utc_offset_min, hash, envelope_json, batch_pk, received_at)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+        """;
+
+    private static readonly Dictionary<Type, byte[]> KindUtf8 = KindNames.ToDictionary(k => k.Key, k => Encoding.UTF8.GetBytes(k.Value));
+
+    private async Task<InsertOutcome> InsertAsync(SqliteConnection db, PreparedBatch prepared, string source, CancellationToken ct)
     {
+        var batch = prepared.Batch;
         var now = Iso(_time.GetUtcNow());
         var events = batch.Events;
         // BEGIN IMMEDIATE: the write lock is taken first, so the existence check below and the inserts see the same
@@ -39,38 +46,37 @@ public sealed partial class InboxStore
         if (fresh.Count > 0)
         {
             var batchPk = await InsertBatchAsync(db, tx, batch, source, now, ct);
-            await using var insert = db.CreateCommand();
-            insert.Transaction = tx;
-            insert.CommandText = """
-                INSERT INTO events(device_id, seq, office_id, kind, local_at, utc_offset_min, hash, envelope_json, batch_pk, received_at)
-                VALUES ($d, $s, $o, $k, $l, $m, $h, $j, $b, $r)
-                """;
-            var pSeq = insert.Parameters.Add("$s", SqliteType.Integer);
-            var pKind = insert.Parameters.Add("$k", SqliteType.Text);
-            var pLocal = insert.Parameters.Add("$l", SqliteType.Text);
-            var pOffset = insert.Parameters.Add("$m", SqliteType.Integer);
-            var pHash = insert.Parameters.Add("$h", SqliteType.Text);
-            var pJson = insert.Parameters.Add("$j", SqliteType.Text);
-            insert.Parameters.AddWithValue("$d", batch.DeviceId);
-            insert.Parameters.AddWithValue("$o", batch.OfficeId);
-            insert.Parameters.AddWithValue("$b", batchPk);
-            insert.Parameters.AddWithValue("$r", now);
-            foreach (var i in fresh)
-            {
-                var e = events[i];
-                pSeq.Value = e.Sequence;
-                pKind.Value = KindNames.TryGetValue(e.Event.GetType(), out var k) ? k : e.Event.GetType().Name;
-                pLocal.Value = LocalText(e.Event.At);
-                pOffset.Value = (int)e.Event.At.Offset.TotalMinutes;
-                pHash.Value = e.Hash;
-                pJson.Value = texts?[i] ?? Encoding.UTF8.GetString(SyncJson.Serialize(e));
-                insert.ExecuteNonQuery(); // Microsoft.Data.Sqlite is synchronous underneath; skip the async wrapper per row
-            }
+            InsertEvents(db, prepared, fresh, batchPk, now);
         }
 
         var watermark = await AdvanceWatermarkAsync(db, tx, batch.DeviceId, now, ct);
         await tx.CommitAsync(ct);
         return new InsertOutcome(fresh.Count, events.Count - fresh.Count, watermark, null);
+    }
+
+    private static void InsertEvents(SqliteConnection db, PreparedBatch prepared, List<int> fresh, long batchPk, string now)
+    {
+        var batch = prepared.Batch;
+        using var insert = new RawInsert(db, InsertEventSql);
+        insert.Bind(1, batch.DeviceId);
+        insert.Bind(3, batch.OfficeId);
+        insert.Bind(9, batchPk);
+        insert.Bind(10, now);
+        Span<byte> local = stackalloc byte[27];
+        foreach (var i in fresh)
+        {
+            var e = batch.Events[i];
+            insert.Bind(2, e.Sequence);
+            var type = e.Event.GetType();
+            insert.BindUtf8(4, KindUtf8.TryGetValue(type, out var kind) ? kind : Encoding.UTF8.GetBytes(type.Name));
+            Utf8Text.LocalTime(e.Event.At.DateTime, local);
+            insert.BindUtf8(5, local);
+            insert.Bind(6, (long)e.Event.At.Offset.TotalMinutes);
+            insert.Bind(7, e.Hash);
+            // Stored verbatim as received (issue 6); an envelope whose bytes could not be located is serialised once.
+            insert.BindUtf8(8, prepared.Slices is { } slices ? prepared.Wire.Span[slices[i]] : SyncJson.Serialize(e));
+            insert.Execute();
+        }
     }
 
     private static async Task<Dictionary<long, string>> ExistingHashesAsync(SqliteConnection db, SqliteTransaction tx,

@@ -97,7 +97,10 @@ public sealed partial class InboxStore
     }
 
     /// <summary>A batch that passed every check except the conflict check, which needs the write transaction.</summary>
-    internal sealed record PreparedBatch(EventBatch Batch, string? Topic, IReadOnlyList<string>? Texts, ReadOnlyMemory<byte> Raw);
+    /// <remarks><paramref name="Wire"/> holds the envelopes' bytes as received and <paramref name="Slices"/> where each one
+    /// lies (null when the payload's shape is not ours: each envelope is then serialised again to be stored).</remarks>
+    internal sealed record PreparedBatch(EventBatch Batch, string? Topic, ReadOnlyMemory<byte> Wire, IReadOnlyList<Range>? Slices,
+        ReadOnlyMemory<byte> Raw);
 
     internal readonly record struct Preparation(PreparedBatch? Ready, StoreResult? Rejected);
 
@@ -179,7 +182,7 @@ public sealed partial class InboxStore
             }
         }
 
-        return new(new PreparedBatch(batch, topic, slices is null ? null : BatchChecks.Texts(wire, slices), raw), null);
+        return new(new PreparedBatch(batch, topic, wire, slices, raw), null);
     }
 
     /// <summary>Stores a prepared batch in one transaction with the watermark (see <see cref="PrepareRawAsync"/>).</summary>
@@ -187,7 +190,7 @@ public sealed partial class InboxStore
     {
         var batch = prepared.Batch;
         await using var db = await InboxSchema.OpenAsync(_databasePath, ct);
-        var outcome = await InsertAsync(db, batch, prepared.Texts, prepared.Topic is null ? "file" : "mqtt", ct);
+        var outcome = await InsertAsync(db, prepared, prepared.Topic is null ? "file" : "mqtt", ct);
         if (outcome.Conflict is { } conflict)
         {
             return await RejectAsync(prepared.Topic, batch.OfficeId, batch.DeviceId, batch.BatchId, RejectReasons.Conflict,
@@ -263,31 +266,7 @@ public sealed partial class InboxStore
 
     /// <summary>yyyy-MM-ddTHH:mm:ss.fffffff written digit by digit (one per stored event, so the general-purpose
     /// custom-format parser is avoided); identical text to that format string.</summary>
-    internal static string LocalText(DateTime t) => string.Create(27, t, static (span, v) =>
-    {
-        static void Digits(Span<char> into, int value)
-        {
-            for (var i = into.Length - 1; i >= 0; i--)
-            {
-                into[i] = (char)('0' + (value % 10));
-                value /= 10;
-            }
-        }
-
-        Digits(span[..4], v.Year);
-        span[4] = '-';
-        Digits(span[5..7], v.Month);
-        span[7] = '-';
-        Digits(span[8..10], v.Day);
-        span[10] = 'T';
-        Digits(span[11..13], v.Hour);
-        span[13] = ':';
-        Digits(span[14..16], v.Minute);
-        span[16] = ':';
-        Digits(span[17..19], v.Second);
-        span[19] = '.';
-        Digits(span[20..27], (int)(v.Ticks % TimeSpan.TicksPerSecond));
-    });
+    internal static string LocalText(DateTime t) => Utf8Text.LocalTime(t);
 
     private static string OffsetText(int minutes) =>
         (minutes < 0 ? "-" : "+") + TimeSpan.FromMinutes(Math.Abs(minutes)).ToString(@"hh\:mm", CultureInfo.InvariantCulture);

@@ -11,18 +11,19 @@ public static class BatchPayload
 {
     public static byte[] Sign(DeviceIdentity identity, string batchId, IReadOnlyList<WireEnvelope> events)
     {
+        var buffer = new ArrayBufferWriter<byte>();
+        Sign(identity, batchId, events, buffer);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Writes the signed batch message to <paramref name="output"/> (the pump reuses one buffer).</summary>
+    public static void Sign(DeviceIdentity identity, string batchId, IReadOnlyList<WireEnvelope> events, IBufferWriter<byte> output)
+    {
         ArgumentNullException.ThrowIfNull(identity);
         ArgumentNullException.ThrowIfNull(events);
         var signature = Convert.ToBase64String(identity.Sign(
             BatchSignature.CanonicalBytes(identity.OfficeId, identity.DeviceId, batchId, events.Count, i => (events[i].Sequence, events[i].Hash))));
-        var size = 256;
-        foreach (var e in events)
-        {
-            size += e.Json.Length + 1;
-        }
-
-        var buffer = new ArrayBufferWriter<byte>(size);
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(output))
         {
             json.WriteStartObject();
             json.WriteNumber("schemaVersion"u8, EventBatch.CurrentVersion);
@@ -40,7 +41,5 @@ public static class BatchPayload
             json.WriteString("signature"u8, signature);
             json.WriteEndObject();
         }
-
-        return buffer.WrittenSpan.ToArray();
     }
 }

@@ -20,10 +20,14 @@ public static class EnvelopeText
     /// expected shape (the caller then parses and serialises with <see cref="SyncJson"/>).</summary>
     public static byte[]? StoredToWire(ReadOnlySpan<byte> stored)
     {
-        var output = new byte[stored.Length];
-        var length = Rewrite(stored, output, toUpper: false, emptyHash: false);
-        return length == output.Length ? output : null;
+        var output = stored.ToArray();
+        return StoredToWireInPlace(output) ? output : null;
     }
+
+    /// <summary>The same rewrite over the text's own bytes (the two forms have the same length, and each name's first
+    /// letter is changed only after the reader has passed it). false, with the text left unusable, when it does not
+    /// allow the rewrite.</summary>
+    public static bool StoredToWireInPlace(Span<byte> utf8) => Rewrite(utf8, utf8, toUpper: false, emptyHash: false) == utf8.Length;
 
     /// <summary>Rewrites the first letter of every property name of a compact JSON object to upper or lower case,
     /// optionally emptying the top-level "hash"/"Hash" value (the text JournalHash hashes). Writes to

@@ -8,6 +8,9 @@ namespace Kiosk.Sync.Contract;
 /// SyncJson text (what the centre receives, checks and keeps verbatim).</summary>
 public sealed record WireEnvelope(long Sequence, string Hash, ReadOnlyMemory<byte> Json)
 {
+    /// <summary>Only for a stored text the rewrite refused, which may be left with some names already lower-cased.</summary>
+    private static readonly JsonSerializerOptions AnyCase = new() { PropertyNameCaseInsensitive = true };
+
     /// <summary>From an envelope object: one SyncJson serialisation.</summary>
     public static WireEnvelope From(JournalEnvelope envelope)
     {
@@ -21,17 +24,25 @@ public sealed record WireEnvelope(long Sequence, string Hash, ReadOnlyMemory<byt
     public static WireEnvelope FromStored(long sequence, string hash, string storedJson)
     {
         ArgumentNullException.ThrowIfNull(storedJson);
-        var stored = Encoding.UTF8.GetBytes(storedJson);
-        if (EnvelopeText.StoredToWire(stored) is { } wire)
+        return FromStoredUtf8(sequence, hash, Encoding.UTF8.GetBytes(storedJson));
+    }
+
+    /// <summary>As <see cref="FromStored"/>, from the stored text's UTF-8 bytes, which it takes over and rewrites in
+    /// place (no copy on the device's drain path).</summary>
+    public static WireEnvelope FromStoredUtf8(long sequence, string hash, byte[] storedUtf8)
+    {
+        ArgumentNullException.ThrowIfNull(storedUtf8);
+        if (EnvelopeText.StoredToWireInPlace(storedUtf8))
         {
-            return new WireEnvelope(sequence, hash, wire);
+            return new WireEnvelope(sequence, hash, storedUtf8);
         }
 
-        var envelope = JsonSerializer.Deserialize<JournalEnvelope>(stored)
+        // The slow, exact path: parse (names in either case), and prove it is the row's envelope by its hash.
+        var envelope = JsonSerializer.Deserialize<JournalEnvelope>(storedUtf8, AnyCase)
             ?? throw new JsonException($"stored envelope {sequence} is JSON null");
-        if (envelope.Sequence != sequence || !string.Equals(envelope.Hash, hash, StringComparison.Ordinal))
+        if (envelope.Sequence != sequence || !string.Equals(envelope.Hash, hash, StringComparison.Ordinal) || !JournalHash.Verify(envelope))
         {
-            throw new JsonException($"stored envelope {sequence} does not match its row (sequence {envelope.Sequence})");
+            throw new JsonException($"stored envelope {sequence} does not match its row (sequence {envelope.Sequence}, hash {envelope.Hash})");
         }
 
         return From(envelope);

@@ -15,9 +15,14 @@ public interface IOutbox
     /// <summary>The highest sequence the centre acknowledged as stored contiguously (0 when none), persisted.</summary>
     Task<long> GetAcknowledgedAsync(CancellationToken ct);
 
-    /// <summary>Persist a new application ack. Called only with increasing values; must be durable before it
-    /// returns, because rows at or below it become eligible for pruning after the retention period.</summary>
+    /// <summary>Record a new application ack. Called only with increasing values. It may be written lazily (with
+    /// <see cref="FlushAsync"/> bounding how late): a power cut then only makes the pump resend events the centre
+    /// already holds, which it stores once. Pruning must look only at what was written.</summary>
     Task MarkAcknowledgedAsync(long upToSequence, CancellationToken ct);
+
+    /// <summary>Write delivery bookkeeping kept in memory: only if it has waited long enough, or at once when
+    /// <paramref name="evenIfRecent"/> (the pump stopping). The pump calls it whenever it has nothing to send.</summary>
+    Task FlushAsync(bool evenIfRecent, CancellationToken ct);
 
     /// <summary>Counters for the retained status message (docs/protocol.md, "DeviceStatus").</summary>
     Task<OutboxStats> GetStatsAsync(CancellationToken ct);

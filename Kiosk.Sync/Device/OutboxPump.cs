@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Kiosk.Core.Events;
 using Kiosk.Sync.Contract;
@@ -24,6 +25,7 @@ public sealed class OutboxPump : BackgroundService
     private readonly ITimeSink? _timeSink;
     private readonly IDeviceFacts? _facts;
     private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly ArrayBufferWriter<byte> _payload = new(512 * 1024);
     private long _acked;
     private long _sentUpTo;
     private DateTimeOffset _lastProgress;
@@ -104,9 +106,10 @@ public sealed class OutboxPump : BackgroundService
                     try
                     {
                         await DrainMessagesAsync(client, stoppingToken);
-                        if (client.IsConnected)
+                        if (!client.IsConnected || !await StepAsync(client, stoppingToken))
                         {
-                            await StepAsync(client, stoppingToken);
+                            // Nothing sent this round: the journal may write the delivery bookkeeping it kept back.
+                            await _outbox.FlushAsync(evenIfRecent: false, stoppingToken);
                         }
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
@@ -123,11 +126,28 @@ public sealed class OutboxPump : BackgroundService
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
             }
+
+            await FlushOnStopAsync();
         }
     }
 
-    private async Task StepAsync(MosquittoClient client, CancellationToken ct)
+    private async Task FlushOnStopAsync()
     {
+        try
+        {
+            await _outbox.FlushAsync(evenIfRecent: true, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Only bookkeeping: after a restart the pump resends from the last ack written, the centre deduplicates.
+            _log.LogWarning(ex, "Could not write the last delivery bookkeeping on stop");
+        }
+    }
+
+    /// <summary>One round of sending; true when at least one batch went out.</summary>
+    private async Task<bool> StepAsync(MosquittoClient client, CancellationToken ct)
+    {
+        var sent = false;
         var now = _time.GetUtcNow();
         if (client.ConnectCount != _seenConnectCount)
         {
@@ -156,17 +176,23 @@ public sealed class OutboxPump : BackgroundService
             }
 
             var batchId = Guid.CreateVersion7(now).ToString("N");
-            var payload = BatchPayload.Sign(_identity, batchId, rows);
+            // One buffer for every batch of this pump: a fresh ~300 KB array per batch is a large-object allocation.
+            _payload.ResetWrittenCount();
+            BatchPayload.Sign(_identity, batchId, rows, _payload);
             if (_sentUpTo == _acked)
             {
                 _lastProgress = now; // the ack timeout runs from the first unacknowledged send
             }
 
-            var publish = client.PublishAsync(Topics.Events(_identity.OfficeId, _identity.DeviceId), payload, 1, false, ct);
+            // libmosquitto copies the payload before PublishAsync returns, so the buffer is free for the next batch.
+            var publish = client.PublishAsync(Topics.Events(_identity.OfficeId, _identity.DeviceId), _payload.WrittenSpan, 1, false, ct);
             _ = publish.ContinueWith(t => _log.LogWarning(t.Exception, "Publishing batch {BatchId} failed; it is resent from the ack",
                 batchId), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             _sentUpTo = rows[^1].Sequence;
+            sent = true;
         }
+
+        return sent;
     }
 
     private void Resend(string why)
@@ -206,6 +232,10 @@ public sealed class OutboxPump : BackgroundService
             {
                 _log.LogWarning(ex, "Ignored a bad message on {Topic} ({Bytes} bytes)", message.Topic, message.Payload.Length);
             }
+            finally
+            {
+                message.Release();
+            }
         }
 
         if (bestAck > _acked)
@@ -222,7 +252,7 @@ public sealed class OutboxPump : BackgroundService
 
     private long ParseAck(MqttMessage message)
     {
-        var ack = SyncJson.Deserialize<Ack>(message.Payload);
+        var ack = SyncJson.Deserialize<Ack>(message.Payload.Span);
         if (ack.SchemaVersion != Ack.CurrentVersion || ack.OfficeId != _identity.OfficeId || ack.DeviceId != _identity.DeviceId)
         {
             throw new JsonException($"ack for {ack.OfficeId}/{ack.DeviceId} v{ack.SchemaVersion} is not for this device");
@@ -261,7 +291,7 @@ public sealed class OutboxPump : BackgroundService
         var device = _identity.DeviceId;
         if (message.Topic == Topics.Config(office, device))
         {
-            var config = SyncJson.Deserialize<OfficeConfig>(message.Payload);
+            var config = SyncJson.Deserialize<OfficeConfig>(message.Payload.Span);
             if (config.SchemaVersion != OfficeConfig.CurrentVersion || config.OfficeId != office)
             {
                 throw new JsonException($"configuration for office {config.OfficeId} v{config.SchemaVersion} is not for this device");
@@ -276,7 +306,7 @@ public sealed class OutboxPump : BackgroundService
         }
         else if (message.Topic == Topics.Time)
         {
-            var time = SyncJson.Deserialize<TimeMessage>(message.Payload);
+            var time = SyncJson.Deserialize<TimeMessage>(message.Payload.Span);
             if (_timeSink is not null)
             {
                 await _timeSink.OnCentreTimeAsync(time, Environment.TickCount64, ct);

@@ -85,8 +85,8 @@ public sealed partial class MosquittoClient
             {
                 // Pitfall 5: topic and payload are valid only during this call; copy them out.
                 var topic = Marshal.PtrToStringUTF8(message->Topic) ?? string.Empty;
-                var payload = new ReadOnlySpan<byte>((void*)message->Payload, Math.Max(0, message->PayloadLen)).ToArray();
-                client._messages.Writer.TryWrite(new MqttMessage(topic, payload, message->Qos, message->Retain != 0));
+                var payload = new ReadOnlySpan<byte>((void*)message->Payload, Math.Max(0, message->PayloadLen));
+                client._messages.Writer.TryWrite(MqttMessage.Copy(topic, payload, message->Qos, message->Retain != 0));
             }
         }
         catch (Exception ex)

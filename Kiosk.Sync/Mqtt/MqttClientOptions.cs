@@ -1,3 +1,4 @@
+using System.Buffers;
 namespace Kiosk.Sync.Mqtt;
 
 /// <summary>How to reach the broker. Defaults follow libmosquitto-notes.md: MQTT v5 with a session expiry (without it
@@ -41,4 +42,36 @@ public sealed record MqttTls(string CaFile, string? CertFile, string? KeyFile);
 
 /// <summary>A message received on a subscription. Topic and payload are copies (the library's pointers are valid
 /// only during the callback: libmosquitto-notes.md, pitfall 5).</summary>
-public sealed record MqttMessage(string Topic, byte[] Payload, int Qos, bool Retain);
+/// <remarks>A large payload (an event batch, ~300 KB) is copied into a pooled buffer: a fresh array of that size is a
+/// large-object-heap allocation, and one per batch made the centre run a full (gen 2) collection every few batches
+/// (bench/Kiosk.Sync.Bench). Whoever consumes such a message calls <see cref="Release"/> when done with it; one that
+/// is never released is simply collected.</remarks>
+public sealed record MqttMessage(string Topic, ReadOnlyMemory<byte> Payload, int Qos, bool Retain)
+{
+    /// <summary>Payloads at least this large are copied into pooled buffers (below the 85,000-byte LOH threshold).</summary>
+    public const int PooledFrom = 64 * 1024;
+
+    private byte[]? _pooled;
+
+    /// <summary>Copies a payload out of the library's buffer.</summary>
+    public static MqttMessage Copy(string topic, ReadOnlySpan<byte> payload, int qos, bool retain)
+    {
+        if (payload.Length < PooledFrom)
+        {
+            return new MqttMessage(topic, payload.ToArray(), qos, retain);
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(payload.Length);
+        payload.CopyTo(buffer);
+        return new MqttMessage(topic, buffer.AsMemory(0, payload.Length), qos, retain) { _pooled = buffer };
+    }
+
+    /// <summary>Gives a pooled payload's buffer back; the payload must not be read afterwards. Safe to call twice.</summary>
+    public void Release()
+    {
+        if (Interlocked.Exchange(ref _pooled, null) is { } buffer)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}

@@ -1,4 +1,5 @@
-// Run: dotnet run -c Release --project bench/Kiosk.Sync.Bench  (add "-- --quick" for a small run)
+// Run: dotnet run -c Release --project bench/Kiosk.Sync.Bench  (add "-- --quick" for a small run, "-- --stages" for the
+// per-step breakdown of a drained event's CPU)
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -99,6 +100,7 @@ using var pump = new OutboxPump(DeviceJournal.Outbox(journal), identity, new Out
 var self = Process.GetCurrentProcess();
 var cpuBefore = self.TotalProcessorTime;
 var jitBefore = System.Runtime.JitInfo.GetCompiledMethodCount();
+var gcBefore = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalAllocatedBytes());
 Console.Error.WriteLine($"bench: draining {events:N0} events (pid {Environment.ProcessId})");
 var drainClock = Stopwatch.StartNew();
 await pump.StartAsync(CancellationToken.None);
@@ -109,6 +111,7 @@ while (pump.Acknowledged < events)
 
 drainClock.Stop();
 var jitDuring = System.Runtime.JitInfo.GetCompiledMethodCount() - jitBefore;
+Console.Error.WriteLine($"gc during drain: gen0 {GC.CollectionCount(0) - gcBefore.Item1} gen1 {GC.CollectionCount(1) - gcBefore.Item2} gen2 {GC.CollectionCount(2) - gcBefore.Item3} allocated {(GC.GetTotalAllocatedBytes() - gcBefore.Item4) / events} B/event");
 self.Refresh();
 var cpuPerEvent = (self.TotalProcessorTime - cpuBefore).TotalMicroseconds / events;
 var drainRate = events / drainClock.Elapsed.TotalSeconds;
@@ -148,6 +151,11 @@ Console.WriteLine($"| CPU of kiosk pump + centre inbox (this process) per draine
 Console.WriteLine($"| methods JIT-compiled during the measured drain (after {warmRounds} warm-up backlogs of {warmEvents:N0}) | {jitDuring:N0} | (steady state: few) |");
 Console.WriteLine($"| punch committed → stored and acknowledged, p50 | {Percentile(0.50).ToString("F1", ci)} ms | < 1000 ms |");
 Console.WriteLine($"| punch committed → stored and acknowledged, p99 | {Percentile(0.99).ToString("F1", ci)} ms | |");
+
+if (args.Contains("--stages"))
+{
+    await Stages.RunAsync(dir, quick ? 2_000 : 20_000, start);
+}
 
 Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
 Directory.Delete(dir, recursive: true);

@@ -35,6 +35,7 @@ public sealed class MaintenanceTests
 
         var outbox = new JournalOutbox(journal, time);
         await outbox.MarkAcknowledgedAsync(2, CancellationToken.None);
+        await outbox.FlushAsync(evenIfRecent: true, CancellationToken.None); // as the pump does when idle or stopping
         var log = new ListLogger();
         using var maintenance = new JournalMaintenance(journal, clock, time, new TypedLogger<JournalMaintenance>(log));
         await maintenance.StartAsync(CancellationToken.None);
@@ -50,6 +51,7 @@ public sealed class MaintenanceTests
 
         // The centre acknowledges through 4: hour 3 prunes 3; 4 is acknowledged but recent, 5 unacknowledged.
         await outbox.MarkAcknowledgedAsync(4, CancellationToken.None);
+        await outbox.FlushAsync(evenIfRecent: true, CancellationToken.None);
         await HourAsync(time);
         Assert.Equal([4L, 5], Sequences(journal));
 
@@ -75,7 +77,9 @@ public sealed class MaintenanceTests
         var old = Now.AddDays(-100);
         await temp.Journal.AppendAsync(TempJournal.PunchAt("w1", old), TempJournal.Stamp(old), CancellationToken.None);
         await temp.Journal.AppendAsync(TempJournal.PunchAt("w2", old), TempJournal.Stamp(old), CancellationToken.None);
-        await new JournalOutbox(temp.Journal, time).MarkAcknowledgedAsync(2, CancellationToken.None);
+        var outbox = new JournalOutbox(temp.Journal, time);
+        await outbox.MarkAcknowledgedAsync(2, CancellationToken.None);
+        await outbox.FlushAsync(evenIfRecent: true, CancellationToken.None);
         using var maintenance = new JournalMaintenance(temp.Journal, clock, time, NullLogger<JournalMaintenance>.Instance);
         await maintenance.StartAsync(CancellationToken.None);
 

@@ -145,12 +145,14 @@ public sealed class JournalTests
         var batch = await outbox.ReadWireAfterAsync(0, 3, CancellationToken.None);
         Assert.Equal([1L, 2L, 3L], batch.Select(e => e.Sequence));
         await outbox.ReadWireAfterAsync(0, 3, CancellationToken.None);
+        await outbox.FlushAsync(evenIfRecent: true, CancellationToken.None);
         var rows = temp.Journal.ReadOutbox(1, 10);
         Assert.Equal([2, 2, 2, 0, 0], rows.Select(r => r.Attempts));
         Assert.Equal([OutboxState.Sent, OutboxState.Sent, OutboxState.Sent, OutboxState.Pending, OutboxState.Pending], rows.Select(r => r.State));
         Assert.Equal(0, await outbox.GetAcknowledgedAsync(CancellationToken.None));
 
         await outbox.MarkAcknowledgedAsync(3, CancellationToken.None);
+        await outbox.FlushAsync(evenIfRecent: true, CancellationToken.None);
         var stats = await outbox.GetStatsAsync(CancellationToken.None);
         Assert.Equal(2, stats.QueueDepth);
         Assert.Equal(Morning.AddMinutes(3), stats.OldestUnacknowledgedAt);
@@ -173,6 +175,7 @@ public sealed class JournalTests
 
         await outbox.ReadWireAfterAsync(0, 4, CancellationToken.None);
         await outbox.MarkAcknowledgedAsync(2, CancellationToken.None);
+        await outbox.FlushAsync(evenIfRecent: true, CancellationToken.None);
         temp.Journal.Dispose();
         // Put the file back into the layout version 2 shipped: the bookkeeping in journal columns, indexed by state.
         using (var old = JournalSchema.Open(temp.Options.Path))
@@ -205,5 +208,39 @@ public sealed class JournalTests
         await journal.AppendAsync(TempJournal.PunchAt("w9", Morning.AddHours(1)), TempJournal.Stamp(Morning.AddHours(1)), CancellationToken.None);
         Assert.Equal(OutboxState.Pending, journal.ReadOutbox(6, 6).Single().State);
         Assert.Equal([3L, 4L, 5L, 6L], (await new JournalOutbox(journal, time).ReadWireAfterAsync(2, 10, CancellationToken.None)).Select(e => e.Sequence));
+    }
+
+    [Fact]
+    public async Task While_a_backlog_drains_attempts_and_acks_are_written_together_and_nothing_is_left_unwritten_for_long()
+    {
+        using var temp = new TempJournal();
+        var time = new Clock.ManualTime(Morning);
+        var outbox = new JournalOutbox(temp.Journal, time);
+        for (var i = 0; i < 6; i++)
+        {
+            await temp.Journal.AppendAsync(TempJournal.PunchAt("w" + i, Morning.AddMinutes(i)), TempJournal.Stamp(Morning.AddMinutes(i)), CancellationToken.None);
+        }
+
+        // Mid-drain: two batches out, the first acknowledged. Kept back, but the pump sees the ack at once.
+        await outbox.ReadWireAfterAsync(0, 2, CancellationToken.None);
+        await outbox.ReadWireAfterAsync(2, 2, CancellationToken.None);
+        await outbox.MarkAcknowledgedAsync(2, CancellationToken.None);
+        await outbox.FlushAsync(evenIfRecent: false, CancellationToken.None);
+        Assert.Equal(2, await outbox.GetAcknowledgedAsync(CancellationToken.None));
+        Assert.Equal(0, temp.Journal.AckedThrough);
+        Assert.All(temp.Journal.ReadOutbox(1, 6), r => Assert.Equal((OutboxState.Pending, 0), (r.State, r.Attempts)));
+
+        // A second later the pump, idle, writes everything kept back in one go.
+        time.Advance(TimeSpan.FromSeconds(1));
+        await outbox.FlushAsync(evenIfRecent: false, CancellationToken.None);
+        Assert.Equal(2, temp.Journal.AckedThrough);
+        Assert.Equal([OutboxState.Acked, OutboxState.Acked, OutboxState.Sent, OutboxState.Sent, OutboxState.Pending, OutboxState.Pending],
+            temp.Journal.ReadOutbox(1, 6).Select(r => r.State));
+
+        // Caught up: the last batch's ack is written at once.
+        await outbox.ReadWireAfterAsync(4, 2, CancellationToken.None);
+        await outbox.MarkAcknowledgedAsync(6, CancellationToken.None);
+        Assert.Equal(6, temp.Journal.AckedThrough);
+        Assert.All(temp.Journal.ReadOutbox(1, 6), r => Assert.Equal((OutboxState.Acked, 1), (r.State, r.Attempts)));
     }
 }

@@ -121,7 +121,9 @@ public sealed class SecretaryPagesTests
         Assert.Equal(["版本 " + version, "配置 cfg-1"], second.Lines.Skip(2));
 
         // The centre acknowledges the punch (as the outbox pump applies an Ack message): the queue shrinks by one.
-        await new JournalOutbox(rig.Temp.Journal, rig.Time).MarkAcknowledgedAsync(1, CancellationToken.None);
+        var outbox = new JournalOutbox(rig.Temp.Journal, rig.Time);
+        await outbox.MarkAcknowledgedAsync(1, CancellationToken.None);
+        await outbox.FlushAsync(evenIfRecent: true, CancellationToken.None); // as the pump does when idle or stopping
         rig.Press(Key(KeyKind.Back));
         (first, _) = await StatusPagesAsync(rig);
         Assert.Equal(["设备状态 1/2", "待上传 1", "已确认 1", "时钟 已同步"], first.Lines);

@@ -125,6 +125,9 @@ public sealed class SqliteJournal : IOutbox
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>This journal writes acks at once; nothing is kept back.</summary>
+    public Task FlushAsync(bool evenIfRecent, CancellationToken ct) => Task.CompletedTask;
+
     public async Task<OutboxStats> GetStatsAsync(CancellationToken ct)
     {
         await using var db = Open();
