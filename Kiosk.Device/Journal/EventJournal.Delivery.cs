@@ -25,13 +25,18 @@ internal sealed partial class EventJournal
         WriteAsync((connection, transaction) =>
         {
             var now = nowUtc.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+            var ackedThrough = ReadAckedThrough(connection);
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
+            // A row sent and acknowledged since the last write is updated once (attempt and ack together), not twice.
             command.CommandText = """
-                UPDATE outbox SET state = 'sent', attempts = attempts + 1, last_attempt_utc = $now
+                UPDATE outbox SET attempts = attempts + 1, last_attempt_utc = $now,
+                    state = CASE WHEN seq <= $ack THEN 'acked' ELSE 'sent' END,
+                    acked_utc = CASE WHEN seq <= $ack THEN $now ELSE acked_utc END
                 WHERE seq BETWEEN $from AND $to AND state != 'acked'
                 """;
-            var pNow = command.Parameters.AddWithValue("$now", now);
+            command.Parameters.AddWithValue("$now", now);
+            command.Parameters.AddWithValue("$ack", Math.Max(ackedThrough, ackUpTo ?? 0));
             var pFrom = command.Parameters.AddWithValue("$from", 0L);
             var pTo = command.Parameters.AddWithValue("$to", 0L);
             foreach (var (from, to) in sent)
@@ -40,7 +45,6 @@ internal sealed partial class EventJournal
                 command.ExecuteNonQuery();
             }
 
-            var ackedThrough = ReadAckedThrough(connection);
             if (ackUpTo is { } upTo && upTo > ackedThrough)
             {
                 // Everything at or below acked_through_seq is acked already: only the new range is touched.
