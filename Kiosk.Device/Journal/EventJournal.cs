@@ -19,8 +19,7 @@ internal sealed partial class EventJournal : IDisposable
     private const string InsertSql = """
         INSERT INTO journal (seq, segment, kind, worker_id, local_date, local_time, utc_offset_min, boot_id,
                              monotonic_ms, clock, prev_hash, hash, envelope)
-        VALUES ($seq, $segment, $kind, $worker, $date, $time, $offset, $boot, $mono, $clock, $prev, $hash, $env);
-        INSERT INTO outbox (seq) VALUES ($seq);
+        VALUES ($seq, $segment, $kind, $worker, $date, $time, $offset, $boot, $mono, $clock, $prev, $hash, $env)
         """;
 
     private readonly JournalOptions options;
@@ -30,6 +29,7 @@ internal sealed partial class EventJournal : IDisposable
     private readonly SqliteConnection writer;
     private readonly SqliteConnection reader;
     private readonly SqliteCommand insert;
+    private readonly SqliteCommand insertOutbox;
     private JournalHead head;
 
     private EventJournal(JournalOptions options, ILogger log)
@@ -53,6 +53,12 @@ internal sealed partial class EventJournal : IDisposable
         }
 
         insert.Prepare();
+        // The outbox row of the event (schema 3), in the same transaction. Its own prepared command: one command holding
+        // both INSERTs left the kiosk 5 MB larger after 1,000 punches (bench/Kiosk.Device.Bench, VmRSS).
+        insertOutbox = writer.CreateCommand();
+        insertOutbox.CommandText = "INSERT INTO outbox (seq) VALUES ($seq)";
+        insertOutbox.Parameters.Add(new SqliteParameter { ParameterName = "$seq" });
+        insertOutbox.Prepare();
         head = ReadHead();
     }
 
@@ -118,8 +124,12 @@ internal sealed partial class EventJournal : IDisposable
         p[11].Value = envelope.Hash;
         p[12].Value = json;
         insert.ExecuteNonQuery();
+        insertOutbox.Transaction = transaction;
+        insertOutbox.Parameters[0].Value = envelope.Sequence;
+        insertOutbox.ExecuteNonQuery();
         transaction.Commit();
         insert.Transaction = null;
+        insertOutbox.Transaction = null;
         Volatile.Write(ref head, new JournalHead(envelope.Sequence, envelope.Hash, segment, evt.At));
         return envelope;
     }
@@ -234,6 +244,7 @@ internal sealed partial class EventJournal : IDisposable
     public void Dispose()
     {
         insert.Dispose();
+        insertOutbox.Dispose();
         writer.Dispose();
         reader.Dispose();
         writeLock.Dispose();
