@@ -24,8 +24,9 @@ internal sealed class JournalMaintenance(EventJournal journal, ClockGuard clock,
             {
                 await journal.PruneAsync(DateOnly.FromDateTime(stamp.Local.DateTime), stoppingToken);
             }
-            catch (Microsoft.Data.Sqlite.SqliteException ex)
+            catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or IOException or InvalidOperationException)
             {
+                // Never let pruning end this service (an unhandled exception would stop the whole kiosk).
                 log.LogError(ex, "Pruning the journal failed; it will be tried again in an hour");
             }
         }
