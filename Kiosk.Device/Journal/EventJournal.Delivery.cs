@@ -9,17 +9,9 @@ namespace Kiosk.Device.Journal;
 // writer connection under the write lock, so it never interleaves with a punch's transaction.
 internal sealed partial class EventJournal
 {
-    /// <summary>Records a publish attempt for a range (state → sent unless already acked, attempts + 1).</summary>
-    public Task MarkSentAsync(long fromSequence, long toSequence, DateTimeOffset nowUtc, CancellationToken cancellationToken) =>
-        RecordDeliveryAsync([(fromSequence, toSequence)], null, nowUtc, cancellationToken);
-
-    /// <summary>The centre's application acknowledgement: it holds every row up to <paramref name="upToSequence"/>
-    /// (architecture decision 3). Only this, never a PUBACK, makes a row acked.</summary>
-    public Task AcknowledgeAsync(long upToSequence, DateTimeOffset nowUtc, CancellationToken cancellationToken) =>
-        RecordDeliveryAsync([], upToSequence, nowUtc, cancellationToken);
-
-    /// <summary>Publish attempts for some ranges and, optionally, a new acknowledgement, in ONE transaction (one fsync:
-    /// the outbox pump's bookkeeping while it drains a backlog, JournalOutbox).</summary>
+    /// <summary>Publish attempts for some ranges (state → sent unless already acked, attempts + 1) and, optionally, the
+    /// centre's application acknowledgement up to <paramref name="ackUpTo"/> (architecture decision 3: only this, never a
+    /// PUBACK, makes a row acked), in ONE transaction: the outbox pump's bookkeeping, batched by JournalOutbox.</summary>
     public Task RecordDeliveryAsync(IReadOnlyList<(long From, long To)> sent, long? ackUpTo, DateTimeOffset nowUtc,
         CancellationToken cancellationToken) =>
         WriteAsync((connection, transaction) =>

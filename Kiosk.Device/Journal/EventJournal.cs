@@ -150,21 +150,6 @@ internal sealed partial class EventJournal : IDisposable
         return rows.Count == 0 ? null : (rows[0].Sequence, rows[^1].Sequence);
     }
 
-    public long CountWhere(OutboxState? state)
-    {
-        lock (readLock)
-        {
-            using var command = reader.CreateCommand();
-            command.CommandText = state is null ? "SELECT COUNT(*) FROM journal" : "SELECT COUNT(*) FROM outbox WHERE state = $s";
-            if (state is not null)
-            {
-                command.Parameters.AddWithValue("$s", StateText(state.Value));
-            }
-
-            return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
-        }
-    }
-
     internal IReadOnlyList<JournalRow> Query(string sql, params (string Name, object Value)[] parameters)
     {
         lock (readLock)
@@ -199,13 +184,6 @@ internal sealed partial class EventJournal : IDisposable
         r.GetString(r.GetOrdinal("prev_hash")),
         r.GetString(r.GetOrdinal("hash")),
         r.GetString(r.GetOrdinal("envelope")));
-
-    internal static string StateText(OutboxState state) => state switch
-    {
-        OutboxState.Pending => "pending",
-        OutboxState.Sent => "sent",
-        _ => "acked",
-    };
 
     internal static OutboxState ParseState(string text) => text switch
     {

@@ -69,7 +69,7 @@ public sealed partial class InboxStore
             insert.Bind(2, e.Sequence);
             var type = e.Event.GetType();
             insert.BindUtf8(4, KindUtf8.TryGetValue(type, out var kind) ? kind : Encoding.UTF8.GetBytes(type.Name));
-            Utf8Text.LocalTime(e.Event.At.DateTime, local);
+            LocalTextUtf8(e.Event.At.DateTime, local);
             insert.BindUtf8(5, local);
             insert.Bind(6, (long)e.Event.At.Offset.TotalMinutes);
             insert.Bind(7, e.Hash);

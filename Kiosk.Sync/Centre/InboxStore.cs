@@ -264,9 +264,40 @@ public sealed partial class InboxStore
     /// <summary>Office-local wall time without offset, sortable as text (decision 5: never bucket by UTC).</summary>
     internal static string LocalText(DateTimeOffset t) => LocalText(t.DateTime);
 
-    /// <summary>yyyy-MM-ddTHH:mm:ss.fffffff written digit by digit (one per stored event, so the general-purpose
-    /// custom-format parser is avoided); identical text to that format string.</summary>
-    internal static string LocalText(DateTime t) => Utf8Text.LocalTime(t);
+    internal static string LocalText(DateTime t)
+    {
+        Span<byte> bytes = stackalloc byte[27];
+        LocalTextUtf8(t, bytes);
+        return Encoding.ASCII.GetString(bytes);
+    }
+
+    /// <summary>yyyy-MM-ddTHH:mm:ss.fffffff written digit by digit as UTF-8 (one per stored event, bound as is: the
+    /// general-purpose custom-format parser is avoided); identical text to that format string (WireHashTests).</summary>
+    internal static void LocalTextUtf8(DateTime t, Span<byte> into27)
+    {
+        static void Digits(Span<byte> into, int value)
+        {
+            for (var i = into.Length - 1; i >= 0; i--)
+            {
+                into[i] = (byte)('0' + (value % 10));
+                value /= 10;
+            }
+        }
+
+        Digits(into27[..4], t.Year);
+        into27[4] = (byte)'-';
+        Digits(into27[5..7], t.Month);
+        into27[7] = (byte)'-';
+        Digits(into27[8..10], t.Day);
+        into27[10] = (byte)'T';
+        Digits(into27[11..13], t.Hour);
+        into27[13] = (byte)':';
+        Digits(into27[14..16], t.Minute);
+        into27[16] = (byte)':';
+        Digits(into27[17..19], t.Second);
+        into27[19] = (byte)'.';
+        Digits(into27[20..27], (int)(t.Ticks % TimeSpan.TicksPerSecond));
+    }
 
     private static string OffsetText(int minutes) =>
         (minutes < 0 ? "-" : "+") + TimeSpan.FromMinutes(Math.Abs(minutes)).ToString(@"hh\:mm", CultureInfo.InvariantCulture);

@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
@@ -52,42 +51,4 @@ internal sealed class RawInsert : IDisposable
 
     private SqliteException Error(int rc, string what) =>
         new($"SQLite error {rc} ({what}): {raw.sqlite3_errmsg(_db).utf8_to_string()}", rc);
-}
-
-/// <summary>Small UTF-8 texts of the inbox's rows, written without a string.</summary>
-internal static class Utf8Text
-{
-    /// <summary>yyyy-MM-ddTHH:mm:ss.fffffff of the office-local wall time (the same text as InboxStore.LocalText).</summary>
-    public static void LocalTime(DateTime t, Span<byte> into27)
-    {
-        static void Digits(Span<byte> into, int value)
-        {
-            for (var i = into.Length - 1; i >= 0; i--)
-            {
-                into[i] = (byte)('0' + (value % 10));
-                value /= 10;
-            }
-        }
-
-        Digits(into27[..4], t.Year);
-        into27[4] = (byte)'-';
-        Digits(into27[5..7], t.Month);
-        into27[7] = (byte)'-';
-        Digits(into27[8..10], t.Day);
-        into27[10] = (byte)'T';
-        Digits(into27[11..13], t.Hour);
-        into27[13] = (byte)':';
-        Digits(into27[14..16], t.Minute);
-        into27[16] = (byte)':';
-        Digits(into27[17..19], t.Second);
-        into27[19] = (byte)'.';
-        Digits(into27[20..27], (int)(t.Ticks % TimeSpan.TicksPerSecond));
-    }
-
-    public static string LocalTime(DateTime t)
-    {
-        Span<byte> bytes = stackalloc byte[27];
-        LocalTime(t, bytes);
-        return Encoding.ASCII.GetString(bytes);
-    }
 }

@@ -15,17 +15,9 @@ namespace Kiosk.Sync.Contract;
 /// "ipAddress"), the rewrite refuses (-1) and the caller takes the slow, exact path.</summary>
 public static class EnvelopeText
 {
-    /// <summary>Stored (PascalCase) → wire (camelCase) bytes of one envelope, or null when the text is not in the
-    /// expected shape (the caller then parses and serialises with <see cref="SyncJson"/>).</summary>
-    public static byte[]? StoredToWire(ReadOnlySpan<byte> stored)
-    {
-        var output = stored.ToArray();
-        return StoredToWireInPlace(output) ? output : null;
-    }
-
-    /// <summary>The same rewrite over the text's own bytes (the two forms have the same length, and each name's first
-    /// letter is changed only after the reader has passed it). false, with the text left unusable, when it does not
-    /// allow the rewrite.</summary>
+    /// <summary>Stored (PascalCase) → wire (camelCase), over the text's own bytes (the two forms have the same length,
+    /// and each name's first letter is changed only after the scan has passed it). false, with the text left
+    /// unusable, when it does not allow the rewrite (the caller then parses and serialises with <see cref="SyncJson"/>).</summary>
     public static bool StoredToWireInPlace(Span<byte> utf8) => Rewrite(utf8, utf8, toUpper: false, emptyHash: false) == utf8.Length;
 
     /// <summary>Rewrites the first letter of every property name of a compact JSON object to upper or lower case,

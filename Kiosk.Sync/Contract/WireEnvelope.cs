@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Kiosk.Core.Events;
 
@@ -18,17 +17,10 @@ public sealed record WireEnvelope(long Sequence, string Hash, ReadOnlyMemory<byt
         return new WireEnvelope(envelope.Sequence, envelope.Hash, SyncJson.Serialize(envelope));
     }
 
-    /// <summary>From the journal's stored text (default System.Text.Json, what JournalHash hashes): the names are
-    /// rewritten byte for byte (<see cref="EnvelopeText"/>); only a text that does not allow it is parsed and
-    /// serialised again. <paramref name="sequence"/> and <paramref name="hash"/> are the row's own columns.</summary>
-    public static WireEnvelope FromStored(long sequence, string hash, string storedJson)
-    {
-        ArgumentNullException.ThrowIfNull(storedJson);
-        return FromStoredUtf8(sequence, hash, Encoding.UTF8.GetBytes(storedJson));
-    }
-
-    /// <summary>As <see cref="FromStored"/>, from the stored text's UTF-8 bytes, which it takes over and rewrites in
-    /// place (no copy on the device's drain path).</summary>
+    /// <summary>From the journal's stored text (default System.Text.Json, what JournalHash hashes), as UTF-8 bytes which
+    /// it takes over: the names are rewritten in place (<see cref="EnvelopeText"/>; no copy on the device's drain path);
+    /// only a text that does not allow it is parsed and serialised again. <paramref name="sequence"/> and
+    /// <paramref name="hash"/> are the row's own columns.</summary>
     public static WireEnvelope FromStoredUtf8(long sequence, string hash, byte[] storedUtf8)
     {
         ArgumentNullException.ThrowIfNull(storedUtf8);

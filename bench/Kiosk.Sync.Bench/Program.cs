@@ -168,4 +168,4 @@ if (args.Contains("--stages"))
 
 Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
 Directory.Delete(dir, recursive: true);
-return stored == events + 0 ? 0 : 1;
+return stored == events ? 0 : 1;

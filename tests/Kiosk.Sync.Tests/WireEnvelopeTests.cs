@@ -46,7 +46,7 @@ public sealed class WireEnvelopeTests
         foreach (var e in EveryKind.Select((ev, i) => Seal(ev, i + 1)))
         {
             var stored = JsonSerializer.Serialize(e);
-            var wire = WireEnvelope.FromStored(e.Sequence, e.Hash, stored);
+            var wire = WireEnvelope.FromStoredUtf8(e.Sequence, e.Hash, Encoding.UTF8.GetBytes(stored));
             Assert.Equal(Encoding.UTF8.GetString(SyncJson.Serialize(e)), Encoding.UTF8.GetString(wire.Json.Span));
             Assert.Equal((e.Sequence, e.Hash), (wire.Sequence, wire.Hash));
         }
@@ -58,7 +58,7 @@ public sealed class WireEnvelopeTests
         Prop.ForAll(ArbMap.Default.ArbFor<string>().Filter(s => s is not null), ArbMap.Default.ArbFor<string>(), (id, note) =>
         {
             var e = Seal(new Excuse(id, new DateOnly(2026, 3, 2), Session.Morning, ExcuseReason.Other, note, "sec", EventSource.Secretary, Morning), 5);
-            var wire = WireEnvelope.FromStored(e.Sequence, e.Hash, JsonSerializer.Serialize(e));
+            var wire = WireEnvelope.FromStoredUtf8(e.Sequence, e.Hash, JsonSerializer.SerializeToUtf8Bytes(e));
             return wire.Json.Span.SequenceEqual(SyncJson.Serialize(e));
         }).QuickCheckThrowOnFailure();
     }
@@ -69,9 +69,9 @@ public sealed class WireEnvelopeTests
         var e = Seal(new Punch("w1", "00401234", null, PunchMethod.Card, Morning), 7);
         var spaced = JsonSerializer.Serialize(e, new JsonSerializerOptions { WriteIndented = true });
 
-        Assert.Null(EnvelopeText.StoredToWire(Encoding.UTF8.GetBytes("{\"IPAddress\":\"x\"}")));
-        Assert.Equal(SyncJson.Serialize(e), WireEnvelope.FromStored(7, e.Hash, spaced).Json.ToArray());
-        Assert.Throws<JsonException>(() => WireEnvelope.FromStored(8, e.Hash, spaced));
+        Assert.False(EnvelopeText.StoredToWireInPlace(Encoding.UTF8.GetBytes("{\"IPAddress\":\"x\"}")));
+        Assert.Equal(SyncJson.Serialize(e), WireEnvelope.FromStoredUtf8(7, e.Hash, Encoding.UTF8.GetBytes(spaced)).Json.ToArray());
+        Assert.Throws<JsonException>(() => WireEnvelope.FromStoredUtf8(8, e.Hash, Encoding.UTF8.GetBytes(spaced)));
     }
 
     [Fact]
@@ -79,7 +79,7 @@ public sealed class WireEnvelopeTests
     {
         using var identity = DeviceIdentity.CreateEphemeral("o1", "d1");
         var envelopes = EveryKind.Select((ev, i) => Seal(ev, i + 1)).ToList();
-        var payload = BatchPayload.Sign(identity, "b-7", envelopes.Select(e => WireEnvelope.FromStored(e.Sequence, e.Hash, JsonSerializer.Serialize(e))).ToList());
+        var payload = BatchPayload.Sign(identity, "b-7", envelopes.Select(e => WireEnvelope.FromStoredUtf8(e.Sequence, e.Hash, JsonSerializer.SerializeToUtf8Bytes(e))).ToList());
 
         var parsed = SyncJson.Deserialize<EventBatch>(payload);
         using var key = BatchSignature.ImportPublicKey(identity.PublicKeyPem);

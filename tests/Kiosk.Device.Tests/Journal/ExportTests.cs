@@ -17,7 +17,7 @@ public sealed class ExportTests
             await temp.Journal.AppendAsync(TempJournal.PunchAt("w" + (i % 7), at.AddSeconds(i)), TempJournal.Stamp(at.AddSeconds(i)), CancellationToken.None);
         }
 
-        await temp.Journal.AcknowledgeAsync(100, at, CancellationToken.None);
+        await temp.Journal.RecordDeliveryAsync([], 100, at, CancellationToken.None);
         temp.Journal.Dispose();
         var options = new KioskOptions { OfficeId = "office-1", DeviceId = "kiosk-1", DataDirectory = temp.Directory, JournalPath = temp.Options.Path };
         var file = Path.Combine(temp.Directory, "usb.jsonl");

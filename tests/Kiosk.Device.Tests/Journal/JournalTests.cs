@@ -116,7 +116,7 @@ public sealed class JournalTests
         var today = DateOnly.FromDateTime(Morning.DateTime);
         Assert.Equal(0, await temp.Journal.PruneAsync(today, CancellationToken.None));
 
-        await temp.Journal.AcknowledgeAsync(3, Morning, CancellationToken.None);
+        await temp.Journal.RecordDeliveryAsync([], 3, Morning, CancellationToken.None);
         Assert.Equal(3, await temp.Journal.PruneAsync(today, CancellationToken.None));
         Assert.Equal([4L, 5L, 6L], temp.Journal.ReadAfter(0, 10).Select(r => r.Sequence));
 
@@ -126,7 +126,7 @@ public sealed class JournalTests
         Assert.Equal(7, next.Sequence);
 
         // Everything acknowledged and old: the last row still stays, so the chain has an anchor.
-        await journal.AcknowledgeAsync(7, Morning, CancellationToken.None);
+        await journal.RecordDeliveryAsync([], 7, Morning, CancellationToken.None);
         await journal.PruneAsync(today.AddDays(400), CancellationToken.None);
         Assert.Equal(7, Assert.Single(journal.ReadAfter(0, 10)).Sequence);
     }
@@ -156,7 +156,7 @@ public sealed class JournalTests
         var stats = await outbox.GetStatsAsync(CancellationToken.None);
         Assert.Equal(2, stats.QueueDepth);
         Assert.Equal(Morning.AddMinutes(3), stats.OldestUnacknowledgedAt);
-        Assert.Equal(3, temp.Journal.CountWhere(OutboxState.Acked));
+        Assert.Equal(3, temp.Journal.ReadOutbox(1, 10).Count(r => r.State == OutboxState.Acked));
         Assert.Equal([OutboxState.Acked, OutboxState.Acked, OutboxState.Acked, OutboxState.Pending, OutboxState.Pending],
             temp.Journal.ReadOutbox(1, 10).Select(r => r.State));
         Assert.Equal(3, await new JournalOutbox(temp.Reopen(), time).GetAcknowledgedAsync(CancellationToken.None));

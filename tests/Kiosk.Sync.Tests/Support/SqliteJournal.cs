@@ -84,7 +84,7 @@ public sealed class SqliteJournal : IOutbox
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
         {
-            list.Add(WireEnvelope.FromStored(r.GetInt64(0), r.GetString(1), r.GetString(2)));
+            list.Add(WireEnvelope.FromStoredUtf8(r.GetInt64(0), r.GetString(1), r.GetFieldValue<byte[]>(2)));
         }
 
         return list;
