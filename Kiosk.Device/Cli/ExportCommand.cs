@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.CommandLine;
 using System.Globalization;
 using Kiosk.Device.Hosting;
@@ -38,36 +39,35 @@ internal static class ExportCommand
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        using var journal = EventJournal.Open(new JournalOptions(options.ResolvedJournalPath, options.OfficeId, options.DeviceId, options.RetentionDays),
-            NullLogger.Instance);
-        using var identity = DeviceIdentity.LoadOrCreate(options.OfficeId, options.DeviceId,
-            options.Mqtt.SigningKeyFile ?? Path.Combine(options.DataDirectory, "device-key.pem"));
+        using var journal = EventJournal.Open(options.Journal, NullLogger.Instance);
+        using var identity = DeviceIdentity.LoadOrCreate(options.OfficeId, options.DeviceId, options.ResolvedSigningKeyFile);
         var after = afterSequence >= 0 ? afterSequence : journal.AckedThrough;
         var temporary = path + ".part";
         var batches = 0;
         long events = 0;
         var last = after;
+        var buffer = new ArrayBufferWriter<byte>();
         await using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-        await using (var writer = new StreamWriter(file, new System.Text.UTF8Encoding(false)))
         {
             while (true)
             {
-                var rows = journal.ReadAfter(last, BatchSize);
+                // The same read and batch writer the outbox pump publishes with (ReadWireAfter + BatchPayload).
+                var rows = journal.ReadWireAfter(last, BatchSize);
                 if (rows.Count == 0)
                 {
                     break;
                 }
 
-                var envelopes = rows.Select(r => r.Envelope()).ToList();
-                var batchId = string.Create(CultureInfo.InvariantCulture, $"export-{envelopes[0].Sequence}-{envelopes[^1].Sequence}");
-                var batch = BatchSignature.Create(identity, batchId, envelopes);
-                await writer.WriteLineAsync(System.Text.Encoding.UTF8.GetString(SyncJson.Serialize(batch)).AsMemory(), cancellationToken);
+                var batchId = string.Create(CultureInfo.InvariantCulture, $"export-{rows[0].Sequence}-{rows[^1].Sequence}");
+                buffer.ResetWrittenCount();
+                BatchPayload.Sign(identity, batchId, rows, buffer);
+                buffer.Write("\n"u8);
+                await file.WriteAsync(buffer.WrittenMemory, cancellationToken);
                 batches++;
-                events += envelopes.Count;
-                last = envelopes[^1].Sequence;
+                events += rows.Count;
+                last = rows[^1].Sequence;
             }
 
-            await writer.FlushAsync(cancellationToken);
             file.Flush(flushToDisk: true);
         }
 

@@ -18,7 +18,7 @@ internal static class IdentityCommand
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var options = KioskHost.LoadOptions(parseResult.GetValue(config));
-            var keyFile = options.Mqtt.SigningKeyFile ?? Path.Combine(options.DataDirectory, "device-key.pem");
+            var keyFile = options.ResolvedSigningKeyFile;
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(keyFile))!);
             using var identity = DeviceIdentity.LoadOrCreate(options.OfficeId, options.DeviceId, keyFile);
             var path = parseResult.GetValue(output);

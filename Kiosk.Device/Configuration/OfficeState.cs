@@ -17,42 +17,4 @@ internal sealed record OfficeState(
 {
     public static OfficeState Empty(string officeId) =>
         new("none", new OfficeRoster(officeId, "none", [], []), RulesSettings.Default, WorkCalendar.BuiltIn, []);
-
-    /// <summary>Approved leave (or an approved outing recorded as leave) covering the date's session.</summary>
-    public LeaveRequest? LeaveOn(string workerId, DateOnly date, Session session)
-    {
-        foreach (var leave in ApprovedLeave)
-        {
-            if (leave.State != LeaveState.Approved || !string.Equals(leave.WorkerId, workerId, StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            // Leave counts working half-days from its start (LeaveRequest doc); walk the calendar to find them.
-            var day = leave.Start;
-            var current = leave.StartSession;
-            for (var i = 0; i < leave.HalfDays && i < 2000; i++)
-            {
-                while (!Calendar.KindOf(day).IsWorkday() && Calendar.KindOf(day) != DayKind.Unknown)
-                {
-                    day = day.AddDays(1);
-                    current = Session.Morning;
-                }
-
-                if (day == date && current == session)
-                {
-                    return leave;
-                }
-
-                if (day > date)
-                {
-                    break;
-                }
-
-                (day, current) = current == Session.Morning ? (day, Session.Afternoon) : (day.AddDays(1), Session.Morning);
-            }
-        }
-
-        return null;
-    }
 }

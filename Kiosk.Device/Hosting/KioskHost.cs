@@ -95,8 +95,7 @@ internal static class KioskHost
             ? new Simulation.SimulatedClock(start, TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone))
             : TimeProvider.System;
         using var stopRequested = cancellationToken.Register(() => log.LogInformation("Stop requested (SIGTERM or Ctrl+C)"));
-        using var journal = EventJournal.Open(new JournalOptions(options.ResolvedJournalPath, options.OfficeId, options.DeviceId, options.RetentionDays),
-            logs.CreateLogger<EventJournal>());
+        using var journal = EventJournal.Open(options.Journal, logs.CreateLogger<EventJournal>());
         var clock = new ClockGuard(time, new LinuxClockSources(),
             new ClockOptions(TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone), options.TrustedRtc, TimeSpan.FromHours(options.CentreTimeValidityHours)),
             logs.CreateLogger<ClockGuard>());
@@ -140,8 +139,7 @@ internal static class KioskHost
         DeviceIdentity? identity = null;
         if (!string.IsNullOrWhiteSpace(options.Mqtt.Host))
         {
-            identity = DeviceIdentity.LoadOrCreate(options.OfficeId, options.DeviceId,
-                options.Mqtt.SigningKeyFile ?? Path.Combine(options.DataDirectory, "device-key.pem"));
+            identity = DeviceIdentity.LoadOrCreate(options.OfficeId, options.DeviceId, options.ResolvedSigningKeyFile);
             var pump = new OutboxPump(new JournalOutbox(journal, time), identity, new OutboxPumpOptions { Mqtt = MqttOptionsOf(options) }, time,
                 logs.CreateLogger<OutboxPump>(), adapters, adapters, adapters);
             journal.Appended += _ => pump.NotifyAppended();

@@ -1,3 +1,4 @@
+using Kiosk.Device.Journal;
 using Kiosk.Device.Devices;
 
 namespace Kiosk.Device.Hosting;
@@ -57,6 +58,11 @@ public sealed class KioskOptions
     public MqttOptions Mqtt { get; set; } = new();
 
     public string ResolvedJournalPath => JournalPath ?? Path.Combine(DataDirectory, "journal.db");
+
+    /// <summary>The device's private signing key (docs/protocol.md, "Signature").</summary>
+    public string ResolvedSigningKeyFile => Mqtt.SigningKeyFile ?? Path.Combine(DataDirectory, "device-key.pem");
+
+    internal JournalOptions Journal => new(ResolvedJournalPath, OfficeId, DeviceId, RetentionDays);
 }
 
 public sealed class LogOptions

@@ -12,12 +12,13 @@ internal sealed partial class EventJournal
     /// <summary>Publish attempts for some ranges (state → sent unless already acked, attempts + 1) and, optionally, the
     /// centre's application acknowledgement up to <paramref name="ackUpTo"/> (architecture decision 3: only this, never a
     /// PUBACK, makes a row acked), in ONE transaction: the outbox pump's bookkeeping, batched by JournalOutbox.</summary>
-    public Task RecordDeliveryAsync(IReadOnlyList<(long From, long To)> sent, long? ackUpTo, DateTimeOffset nowUtc,
-        CancellationToken cancellationToken) =>
-        WriteAsync((connection, transaction) =>
+    public async Task RecordDeliveryAsync(IReadOnlyList<(long From, long To)> sent, long? ackUpTo, DateTimeOffset nowUtc,
+        CancellationToken cancellationToken)
+    {
+        var written = await WriteAsync((connection, transaction) =>
         {
             var now = nowUtc.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
-            var ackedThrough = ReadAckedThrough(connection);
+            var ackedThrough = AckedThrough; // only this object writes it, under the write lock
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
             // A row sent and acknowledged since the last write is updated once (attempt and ack together), not twice.
@@ -44,22 +45,17 @@ internal sealed partial class EventJournal
                 (pFrom.Value, pTo.Value) = (ackedThrough, upTo);
                 command.ExecuteNonQuery();
                 SetMeta(connection, transaction, "acked_through_seq", upTo.ToString(CultureInfo.InvariantCulture));
+                return upTo;
             }
 
-            return 0;
+            return ackedThrough;
         }, cancellationToken);
-
-    /// <summary>The highest sequence the centre acknowledged (0 when none).</summary>
-    public long AckedThrough
-    {
-        get
-        {
-            lock (readLock)
-            {
-                return ReadAckedThrough(reader);
-            }
-        }
+        Volatile.Write(ref ackedThrough, written); // after the commit: never ahead of the file
     }
+
+    /// <summary>The highest sequence the centre acknowledged, as written in the journal (0 when none); kept in memory
+    /// like <see cref="Head"/>, read by the idle screen every second.</summary>
+    public long AckedThrough => Volatile.Read(ref ackedThrough);
 
     /// <summary>The outbox rows of a sequence range (device status, tests).</summary>
     public IReadOnlyList<OutboxRow> ReadOutbox(long fromSequence, long toSequence) => ReadWith(connection =>
@@ -97,9 +93,6 @@ internal sealed partial class EventJournal
         return rows;
     });
 
-    private static long ReadAckedThrough(SqliteConnection connection) =>
-        ReadMeta(connection, "acked_through_seq") is { } text ? long.Parse(text, CultureInfo.InvariantCulture) : 0;
-
     /// <summary>Deletes the acknowledged prefix of rows older than the retention period (decision 2: never
     /// because it was sent, only after the centre acknowledged it AND the retention passed). The last row is
     /// always kept, and the pruned boundary is remembered so the chain check can anchor on it.</summary>
@@ -117,7 +110,7 @@ internal sealed partial class EventJournal
                     (SELECT MAX(seq) FROM journal)) - 1
                 """;
             bound.Parameters.AddWithValue("$cutoff", cutoff);
-            bound.Parameters.AddWithValue("$acked", ReadAckedThrough(connection));
+            bound.Parameters.AddWithValue("$acked", AckedThrough);
             var upTo = bound.ExecuteScalar() is long value ? value : 0;
             if (upTo <= 0)
             {

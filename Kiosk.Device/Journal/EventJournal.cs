@@ -31,6 +31,7 @@ internal sealed partial class EventJournal : IDisposable
     private readonly SqliteCommand insert;
     private readonly SqliteCommand insertOutbox;
     private JournalHead head;
+    private long ackedThrough;
 
     private EventJournal(JournalOptions options, ILogger log)
     {
@@ -60,6 +61,7 @@ internal sealed partial class EventJournal : IDisposable
         insertOutbox.Parameters.Add(new SqliteParameter { ParameterName = "$seq" });
         insertOutbox.Prepare();
         head = ReadHead();
+        ackedThrough = ReadMeta(writer, "acked_through_seq") is { } acked ? long.Parse(acked, CultureInfo.InvariantCulture) : 0;
     }
 
     public JournalOptions Options => options;
@@ -138,9 +140,10 @@ internal sealed partial class EventJournal : IDisposable
     public IReadOnlyList<JournalRow> ReadAfter(long afterSequence, int max) =>
         Query("SELECT * FROM journal WHERE seq > $a ORDER BY seq LIMIT $n", ("$a", afterSequence), ("$n", max));
 
-    /// <summary>The rows of one office-local day (for the day board and duplicate detection after a restart).</summary>
-    public IReadOnlyList<JournalRow> ReadDay(DateOnly date) =>
-        Query("SELECT * FROM journal WHERE local_date = $d ORDER BY seq", ("$d", date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
+    /// <summary>The rows of one kind on one office-local day (for the day board and duplicate detection after a restart).</summary>
+    public IReadOnlyList<JournalRow> ReadDay(DateOnly date, string kind) =>
+        Query("SELECT * FROM journal WHERE local_date = $d AND kind = $k ORDER BY seq",
+            ("$d", date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), ("$k", kind));
 
     /// <summary>First and last sequence of rows taken with an untrusted clock during one boot.</summary>
     public (long From, long To)? UntrustedRange(string bootId, long afterSequence)

@@ -1,4 +1,3 @@
-using Kiosk.Core.Events;
 using Kiosk.Device.Journal;
 
 namespace Kiosk.Device.Punching;
@@ -22,7 +21,7 @@ internal sealed class TodayPunches
 
     public void Add(string workerId, DateTimeOffset at)
     {
-        var date = DateOnly.FromDateTime(at.DateTime);
+        var date = KioskContext.DateOf(at);
         if (day != date)
         {
             // Reloading reads the journal, which already holds this punch (it is committed before Add).
@@ -48,17 +47,18 @@ internal sealed class TodayPunches
 
         byWorker.Clear();
         day = date;
-        foreach (var row in journal.ReadDay(date))
+        // The worker and the time are columns of the row: no envelope is parsed (this runs on the first punch of a day).
+        foreach (var row in journal.ReadDay(date, "punch"))
         {
-            if (row.Kind == "punch" && row.Envelope().Event is Punch punch)
+            if (row.WorkerId is { } worker)
             {
-                if (!byWorker.TryGetValue(punch.WorkerId, out var list))
+                if (!byWorker.TryGetValue(worker, out var list))
                 {
                     list = [];
-                    byWorker[punch.WorkerId] = list;
+                    byWorker[worker] = list;
                 }
 
-                list.Add(punch.At);
+                list.Add(row.At);
             }
         }
     }
