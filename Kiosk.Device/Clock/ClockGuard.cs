@@ -82,18 +82,35 @@ internal sealed class ClockGuard
             checkedSinceTrust = true;
         }
 
-        var alreadyCorrected = LastCorrectedSequence(journal, sources.BootId);
-        var range = journal.UntrustedRange(sources.BootId, alreadyCorrected);
+        try
+        {
+            return await CorrectUntrustedRowsAsync(journal, stamp, cancellationToken); // journal checked non-null above
+        }
+        catch
+        {
+            lock (gate)
+            {
+                checkedSinceTrust = false; // not done: the next refresh tries again
+            }
+
+            throw;
+        }
+    }
+
+    private async Task<ClockCorrection?> CorrectUntrustedRowsAsync(EventJournal eventJournal, ClockStamp stamp, CancellationToken cancellationToken)
+    {
+        var alreadyCorrected = LastCorrectedSequence(eventJournal, sources.BootId);
+        var range = eventJournal.UntrustedRange(sources.BootId, alreadyCorrected);
         if (range is null)
         {
             log.LogInformation("Clock trusted ({Quality}); no untrusted rows on this boot", stamp.Quality);
             return null;
         }
 
-        var basis = UntrustedBasisNow(journal, stamp.MonotonicMs, range.Value.To);
+        var basis = UntrustedBasisNow(eventJournal, stamp.MonotonicMs, range.Value.To);
         var offset = TimeSpan.FromMilliseconds(Math.Round((stamp.Local - basis).TotalMilliseconds));
         var correction = new ClockCorrection(sources.BootId, range.Value.From, range.Value.To, offset, stamp.Local);
-        await journal.AppendAsync(correction, stamp, cancellationToken);
+        await eventJournal.AppendAsync(correction, stamp, cancellationToken);
         log.LogWarning("Clock became trusted ({Quality}): rows {From}..{To} of boot {BootId} were taken {Offset} off; correction journalled",
             stamp.Quality, range.Value.From, range.Value.To, sources.BootId, offset);
         lock (gate)

@@ -25,6 +25,7 @@ internal sealed partial class LinuxClockSources : IClockSources
     private const int TimeError = 5;
 
     private readonly string markerPath;
+    private volatile bool markerSeen;
 
     public LinuxClockSources(string markerPath = TimesyncMarker, string bootIdPath = "/proc/sys/kernel/random/boot_id")
     {
@@ -34,7 +35,9 @@ internal sealed partial class LinuxClockSources : IClockSources
 
     public string BootId { get; }
 
-    public bool IsSystemClockSynchronised() => File.Exists(markerPath) || KernelSaysSynchronised();
+    /// <summary>systemd-timesyncd's marker, once there, stays until the next boot: it is looked for only until seen
+    /// (this runs for every clock stamp, punches included).</summary>
+    public bool IsSystemClockSynchronised() => markerSeen || (markerSeen = File.Exists(markerPath)) || KernelSaysSynchronised();
 
     private static string ReadBootId(string path)
     {

@@ -146,12 +146,18 @@ internal sealed partial class EventJournal : IDisposable
             ("$d", date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), ("$k", kind));
 
     /// <summary>First and last sequence of rows taken with an untrusted clock during one boot.</summary>
-    public (long From, long To)? UntrustedRange(string bootId, long afterSequence)
+    public (long From, long To)? UntrustedRange(string bootId, long afterSequence) => ReadWith<(long, long)?>(connection =>
     {
-        var rows = Query("SELECT * FROM journal WHERE boot_id = $b AND clock = 'Untrusted' AND seq > $a AND kind != 'clock_correction' ORDER BY seq",
-            ("$b", bootId), ("$a", afterSequence));
-        return rows.Count == 0 ? null : (rows[0].Sequence, rows[^1].Sequence);
-    }
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT MIN(seq), MAX(seq) FROM journal
+            WHERE boot_id = $b AND clock = 'Untrusted' AND seq > $a AND kind != 'clock_correction'
+            """;
+        command.Parameters.AddWithValue("$b", bootId);
+        command.Parameters.AddWithValue("$a", afterSequence);
+        using var data = command.ExecuteReader();
+        return data.Read() && !data.IsDBNull(0) ? (data.GetInt64(0), data.GetInt64(1)) : null;
+    });
 
     internal IReadOnlyList<JournalRow> Query(string sql, params (string Name, object Value)[] parameters)
     {

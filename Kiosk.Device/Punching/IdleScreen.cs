@@ -12,7 +12,8 @@ internal static class IdleScreen
         ArgumentNullException.ThrowIfNull(kiosk);
         var stamp = kiosk.Clock.Stamp();
         var now = stamp.Local;
-        var next = kiosk.Classifier.NextSignIn(now, kiosk.Office.Calendar);
+        var office = kiosk.Office;
+        var next = kiosk.ClassifierFor(office).NextSignIn(now, office.Calendar);
         var today = KioskContext.DateOf(now);
         var nextLine = next is null ? "日历未知"
             : next.Date == today ? "下次签到 " + next.At.ToString("HH:mm", CultureInfo.InvariantCulture)

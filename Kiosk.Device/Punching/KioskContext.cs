@@ -4,6 +4,7 @@ using Kiosk.Core.Schedule;
 using Kiosk.Core.Settings;
 using Kiosk.Device.Clock;
 using Kiosk.Device.Configuration;
+using Kiosk.Device.Devices;
 using Kiosk.Device.Hosting;
 using Kiosk.Device.Journal;
 using Microsoft.Extensions.Logging;
@@ -53,23 +54,58 @@ internal sealed class KioskContext
 
     public OfficeState Office => Config.Current;
 
-    /// <summary>The classifier for the current rules (rebuilt only when the centre sends new settings).</summary>
-    public PunchClassifier Classifier
+    /// <summary>The classifier for the rules of <paramref name="office"/> (one snapshot, so settings and calendar of
+    /// one punch come from the same configuration; rebuilt only when the centre sends new settings).</summary>
+    public PunchClassifier ClassifierFor(OfficeState office)
     {
-        get
+        ArgumentNullException.ThrowIfNull(office);
+        var settings = office.Settings;
+        if (classifier is not { } c || !ReferenceEquals(c.Settings, settings))
         {
-            var settings = Office.Settings;
-            if (classifier is not { } c || !ReferenceEquals(c.Settings, settings))
-            {
-                c = (settings, new PunchClassifier(settings));
-                classifier = c;
-            }
-
-            return c.Classifier;
+            c = (settings, new PunchClassifier(settings));
+            classifier = c;
         }
+
+        return c.Classifier;
     }
 
     public static DateOnly DateOf(DateTimeOffset local) => DateOnly.FromDateTime(local.DateTime);
+
+    /// <summary>Runs one fingerprint operation with the module to itself (the finger gate, so finger-only polling never
+    /// interleaves). The punch loop waits here, so <paramref name="liveness"/> is beaten meanwhile — but only for the
+    /// <paramref name="waits"/> finger waits the operation may take plus a margin: a driver stuck beyond that stops
+    /// the heartbeat and systemd restarts the kiosk, as it should.</summary>
+    public async Task<T> UseFingerAsync<T>(int waits, Liveness? liveness, Func<TimeSpan, Task<T>> operation,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        var wait = TimeSpan.FromSeconds(Options.FingerWaitSeconds);
+        await Inputs.FingerGate.WaitAsync(cancellationToken);
+        var beatUntil = Time.GetTimestamp() + (long)(((wait * waits) + TimeSpan.FromSeconds(5)).TotalSeconds * Time.TimestampFrequency);
+        using var beats = liveness is null ? null : Time.CreateTimer(_ =>
+        {
+            if (Time.GetTimestamp() < beatUntil)
+            {
+                liveness.Beat();
+            }
+        }, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        try
+        {
+            return await operation(wait);
+        }
+        finally
+        {
+            Inputs.FingerGate.Release();
+        }
+    }
+
+    /// <summary>The finger of a worker whose card was shown: 1:1 against the worker's one slot; with several slots,
+    /// 1:N, and the caller checks the hit is one of them (one capture instead of one per slot).</summary>
+    public Task<FingerMatch> VerifyFingerAsync(IFingerprintReader finger, IReadOnlyList<int> slots, Liveness? liveness,
+        CancellationToken cancellationToken) =>
+        UseFingerAsync(1, liveness, wait => slots.Count == 1
+            ? finger.VerifyAsync(slots[0], wait, cancellationToken)
+            : finger.IdentifyAsync(wait, cancellationToken), cancellationToken);
 
     /// <summary>Finger slots of a worker: those the centre lists plus those enrolled on this kiosk.</summary>
     public IReadOnlyList<int> SlotsOf(Worker worker) =>

@@ -42,9 +42,13 @@ internal sealed class PunchFlow : BackgroundService
         {
             liveness.Beat();
             var input = await kiosk.Inputs.ReadAsync(TimeSpan.FromSeconds(1), stoppingToken);
+            if (input is null)
+            {
+                await RefreshClockAsync(stoppingToken);
+            }
+
             try
             {
-                await kiosk.Clock.RefreshAsync(stoppingToken);
                 await HandleAsync(input, stoppingToken);
             }
             catch (Exception ex) when (ex is SqliteException or IOException or InvalidOperationException)
@@ -54,6 +58,21 @@ internal sealed class PunchFlow : BackgroundService
                 kiosk.Devices.Signal.Refusal();
                 await ShowResultAsync(ScreenText.Fit(SaveFailedText, "请联系书记"), stoppingToken);
             }
+        }
+    }
+
+    /// <summary>On an idle tick (not on a punch's path): when the clock has just become trusted, the correction of
+    /// this boot's untrusted rows is journalled (decision 6). A failure here is logged; nobody is at the door to be
+    /// shown 记录失败.</summary>
+    private async Task RefreshClockAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await kiosk.Clock.RefreshAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is SqliteException or IOException or InvalidOperationException)
+        {
+            kiosk.Log.LogError(ex, "Could not journal the clock correction; it is tried again on the next idle second");
         }
     }
 
@@ -91,6 +110,12 @@ internal sealed class PunchFlow : BackgroundService
         }
 
         var finger = kiosk.Devices.Fingerprint;
+        if (!worker.IsEmployedOn(KioskContext.DateOf(kiosk.Clock.Stamp().Local)))
+        {
+            // No finger asked of someone who has left: the recorder refuses the card (卡已停用) and keeps it for the audit.
+            return await recorder.RecordPunchAsync(worker, cardId, null, PunchMethod.Card, cancellationToken);
+        }
+
         if (kiosk.Options.Identification != IdentificationMode.CardThenFinger || finger is null)
         {
             return await recorder.RecordPunchAsync(worker, cardId, null, PunchMethod.Card, cancellationToken);
@@ -104,7 +129,7 @@ internal sealed class PunchFlow : BackgroundService
         }
 
         await ShowAsync(ScreenText.Fit(worker.Name, PlaceFingerText), cancellationToken);
-        var match = await VerifyAsync(finger, slots, cancellationToken);
+        var match = await kiosk.VerifyFingerAsync(finger, slots, liveness, cancellationToken);
         if (match.IsMatch && slots.Contains(match.Slot))
         {
             return await recorder.RecordPunchAsync(worker, cardId, match.Slot, PunchMethod.CardAndFinger, cancellationToken);
@@ -133,24 +158,6 @@ internal sealed class PunchFlow : BackgroundService
         return worker is null
             ? await recorder.RecordFingerNotRecognisedAsync(null, null, match, cancellationToken)
             : await recorder.RecordPunchAsync(worker, null, match.Slot, PunchMethod.Finger, cancellationToken);
-    }
-
-    /// <summary>1:1 against the worker's one slot; with several slots, 1:N and the hit must be one of them
-    /// (one capture instead of one per slot).</summary>
-    private async Task<FingerMatch> VerifyAsync(IFingerprintReader finger, IReadOnlyList<int> slots, CancellationToken cancellationToken)
-    {
-        var wait = TimeSpan.FromSeconds(kiosk.Options.FingerWaitSeconds);
-        await kiosk.Inputs.FingerGate.WaitAsync(cancellationToken);
-        try
-        {
-            return slots.Count == 1
-                ? await finger.VerifyAsync(slots[0], wait, cancellationToken)
-                : await finger.IdentifyAsync(wait, cancellationToken);
-        }
-        finally
-        {
-            kiosk.Inputs.FingerGate.Release();
-        }
     }
 
     private async Task ShowResultAsync(Screen screen, CancellationToken cancellationToken)

@@ -2,6 +2,7 @@ using System.Globalization;
 using Kiosk.Core.Events;
 using Kiosk.Core.Roster;
 using Kiosk.Core.Schedule;
+using Kiosk.Device.Clock;
 using Kiosk.Device.Devices;
 using Microsoft.Extensions.Logging;
 
@@ -25,13 +26,18 @@ internal sealed class PunchRecorder
     {
         ArgumentNullException.ThrowIfNull(worker);
         var stamp = kiosk.Clock.Stamp();
+        var office = kiosk.Office; // one configuration for the whole punch, even if a new one arrives meanwhile
         var date = KioskContext.DateOf(stamp.Local);
         if (!worker.IsEmployedOn(date))
         {
-            return await RecordUnknownCardAsync(badgeId ?? worker.Id, "卡已停用", cancellationToken);
+            // Someone no longer (or not yet) employed: refused, and kept for the audit as what was shown at the door.
+            return badgeId is not null
+                ? await RecordUnknownCardAsync(badgeId, "卡已停用", cancellationToken, stamp)
+                : await RecordFingerNotRecognisedAsync(null, worker, new FingerMatch(FingerStatus.Ok, slot ?? -1, 0, "not employed"),
+                    cancellationToken, stamp);
         }
 
-        var classification = kiosk.Classifier.Classify(stamp.Local, kiosk.Today.For(worker.Id, date), kiosk.Office.Calendar);
+        var classification = kiosk.ClassifierFor(office).Classify(stamp.Local, kiosk.Today.For(worker.Id, date), office.Calendar);
         var envelope = await kiosk.Journal.AppendAsync(new Punch(worker.Id, badgeId, slot, method, stamp.Local), stamp, cancellationToken);
         kiosk.Today.Add(worker.Id, stamp.Local);
 
@@ -55,23 +61,25 @@ internal sealed class PunchRecorder
         }
 
         var footer = !stamp.Trusted ? ClockUntrustedText
-            : kiosk.Office.Calendar.KindOf(date) == Core.Calendar.DayKind.Unknown ? "日历未知"
+            : office.Calendar.KindOf(date) == Core.Calendar.DayKind.Unknown ? "日历未知"
             : null;
         return ScreenText.Fit(worker.Name + " " + ScreenText.Hm(stamp.Local), classification.ToDisplayText(), footer);
     }
 
-    public async Task<Screen> RecordUnknownCardAsync(string badgeId, string text, CancellationToken cancellationToken)
+    public async Task<Screen> RecordUnknownCardAsync(string badgeId, string text, CancellationToken cancellationToken,
+        ClockStamp? stamp = null)
     {
-        var stamp = kiosk.Clock.Stamp();
+        stamp ??= kiosk.Clock.Stamp();
         var envelope = await kiosk.Journal.AppendAsync(new UnknownCard(badgeId, stamp.Local), stamp, cancellationToken);
         PunchLog.UnknownCard(kiosk.Log, badgeId, kiosk.Options.OfficeId, kiosk.Office.Roster.Version, envelope.Sequence);
         kiosk.Devices.Signal.Refusal();
         return ScreenText.Fit(text, badgeId, stamp.Trusted ? null : ClockUntrustedText);
     }
 
-    public async Task<Screen> RecordFingerNotRecognisedAsync(string? badgeId, Worker? claimed, FingerMatch match, CancellationToken cancellationToken)
+    public async Task<Screen> RecordFingerNotRecognisedAsync(string? badgeId, Worker? claimed, FingerMatch match, CancellationToken cancellationToken,
+        ClockStamp? stamp = null)
     {
-        var stamp = kiosk.Clock.Stamp();
+        stamp ??= kiosk.Clock.Stamp();
         var envelope = await kiosk.Journal.AppendAsync(new FingerNotRecognised(badgeId, claimed?.Id, stamp.Local), stamp, cancellationToken);
         PunchLog.FingerNotRecognised(kiosk.Log, badgeId, claimed?.Id, match.Status, match.Score, envelope.Sequence);
         kiosk.Devices.Signal.Refusal();

@@ -26,18 +26,13 @@ internal sealed class EnrolFinger(SecretaryPrompt prompt)
             return;
         }
 
-        FingerMatch result;
-        await kiosk.Inputs.FingerGate.WaitAsync(cancellationToken);
-        try
+        // Capture, lift, capture: up to three finger waits.
+        var progress = new ScreenProgress(kiosk.Devices.Display, worker.Name);
+        var result = await kiosk.UseFingerAsync(3, prompt.Liveness, async wait =>
         {
-            var progress = new ScreenProgress(kiosk.Devices.Display, worker.Name);
             await progress.ShowAsync(EnrolStep.PlaceFinger, cancellationToken);
-            result = await finger.EnrolAsync(progress, TimeSpan.FromSeconds(kiosk.Options.FingerWaitSeconds), cancellationToken);
-        }
-        finally
-        {
-            kiosk.Inputs.FingerGate.Release();
-        }
+            return await finger.EnrolAsync(progress, wait, cancellationToken);
+        }, cancellationToken);
 
         if (!result.IsMatch)
         {

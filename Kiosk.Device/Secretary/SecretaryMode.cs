@@ -115,18 +115,7 @@ internal sealed class SecretaryMode
         if (kiosk.Devices.Fingerprint is { } finger && slots.Count > 0)
         {
             await prompt.ShowAsync(cancellationToken, Title, worker.Name, PunchFlow.PlaceFingerText);
-            await kiosk.Inputs.FingerGate.WaitAsync(cancellationToken);
-            FingerMatch match;
-            try
-            {
-                var wait = TimeSpan.FromSeconds(kiosk.Options.FingerWaitSeconds);
-                match = slots.Count == 1 ? await finger.VerifyAsync(slots[0], wait, cancellationToken) : await finger.IdentifyAsync(wait, cancellationToken);
-            }
-            finally
-            {
-                kiosk.Inputs.FingerGate.Release();
-            }
-
+            var match = await kiosk.VerifyFingerAsync(finger, slots, prompt.Liveness, cancellationToken);
             if (match.IsMatch && slots.Contains(match.Slot))
             {
                 return PunchMethod.CardAndFinger;

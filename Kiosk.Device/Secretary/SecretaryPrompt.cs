@@ -44,6 +44,9 @@ internal sealed class SecretaryPrompt
 
     public KioskContext Kiosk => kiosk;
 
+    /// <summary>The punch loop's heartbeat (null where no watchdog runs).</summary>
+    public Liveness? Liveness => liveness;
+
     public Task ShowAsync(CancellationToken cancellationToken, params string?[] lines) =>
         kiosk.Devices.Display.ShowAsync(ScreenText.Fit(lines), cancellationToken);
 

@@ -67,4 +67,21 @@ public sealed class PunchingTests
         Assert.Equal("v1", reloaded.Current.Version);
         Assert.Equal("张三", reloaded.Current.Roster.FindByBadge("0001623026")?.Name);
     }
+
+    [Fact]
+    public async Task A_worker_who_has_left_is_refused_by_card_and_by_finger_and_each_attempt_is_kept_as_what_was_presented()
+    {
+        var left = KioskRig.W("1004", "赵六", "0001623029", 4) with { EmployedTo = new DateOnly(2026, 2, 27) };
+        await using var rig = await KioskRig.StartAsync([left], Monday);
+        var card = await rig.Flow.OnCardAsync("0001623029", CancellationToken.None);
+        var finger = await rig.Flow.OnFingerAsync(new Kiosk.Device.Devices.FingerMatch(Kiosk.Device.Devices.FingerStatus.Ok, 4), CancellationToken.None);
+
+        Assert.Equal(["卡已停用", "0001623029"], card.Lines);
+        Assert.Equal(["指纹未识别，", "请重试", "赵六"], finger.Lines);
+        var rows = rig.Temp.Journal.ReadAfter(0, 10);
+        Assert.Equal(["unknown_card", "finger_not_recognised"], rows.Select(r => r.Kind));
+        Assert.Equal("0001623029", ((UnknownCard)rows[0].Envelope().Event).BadgeId);
+        var refused = (FingerNotRecognised)rows[1].Envelope().Event;
+        Assert.Equal(((string?)null, (string?)"1004"), (refused.BadgeId, refused.ClaimedWorkerId));
+    }
 }
