@@ -32,10 +32,6 @@ internal sealed class ClockGuard
         this.log = log;
     }
 
-    public string BootId => sources.BootId;
-
-    public TimeZoneInfo TimeZone => options.TimeZone;
-
     /// <summary>The journal whose last row bounds untrusted time and receives corrections.</summary>
     public void Attach(EventJournal eventJournal) => journal = eventJournal;
 

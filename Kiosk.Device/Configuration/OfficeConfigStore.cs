@@ -31,8 +31,6 @@ internal sealed class OfficeConfigStore
 
     public OfficeState Current => Volatile.Read(ref current);
 
-    public event Action<OfficeState>? Changed;
-
     /// <summary>Loads the cached configuration, else the seed file, else stays empty (every card unknown,
     /// built-in calendar, default rules) and says so.</summary>
     public async Task LoadAsync(string? seedPath, CancellationToken cancellationToken)
@@ -76,7 +74,6 @@ internal sealed class OfficeConfigStore
         Volatile.Write(ref current, next);
         log.LogInformation("Office configuration {Version} applied: {Workers} workers, calendar {Calendar}, rules {Rules}",
             next.Version, next.Roster.Workers.Count, next.Calendar.Version, next.Settings.Version);
-        Changed?.Invoke(next);
         return [];
     }
 

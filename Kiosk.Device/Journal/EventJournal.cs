@@ -12,8 +12,8 @@ internal sealed record JournalOptions(string Path, string OfficeId, string Devic
 internal sealed record JournalHead(long Sequence, string Hash, int Segment, DateTimeOffset? LastAt);
 
 /// <summary>The journal: the truth on the device (architecture decision 2). One SQLite file; one connection
-/// kept open for writes so a punch costs one prepared INSERT and one COMMIT (fsync) and nothing else.
-/// Each row is sealed into the hash chain and carries its outbox state in the same transaction.</summary>
+/// kept open for writes so a punch costs two prepared INSERTs (its row, its outbox row) and one COMMIT (fsync) and
+/// nothing else. Each row is sealed into the hash chain and gets its outbox state in the same transaction.</summary>
 internal sealed partial class EventJournal : IDisposable
 {
     private const string InsertSql = """

@@ -41,7 +41,7 @@ internal static class JournalIntegrity
                 {
                     rows++;
                     var seq = data.GetInt64(0);
-                    var reason = CheckRow(seq, data.GetString(1), data.GetString(2), data.GetString(3), previousSeq, expectedPrev, out _);
+                    var reason = CheckRow(seq, data.GetString(1), data.GetString(2), data.GetString(3), previousSeq, expectedPrev);
                     if (reason is not null && !known.Contains(seq))
                     {
                         breaks.Add(new ChainBreak(seq, reason));
@@ -108,9 +108,8 @@ internal static class JournalIntegrity
         return report;
     }
 
-    private static string? CheckRow(long seq, string hash, string prevHash, string json, long previousSeq, string expectedPrev, out bool isRestart)
+    private static string? CheckRow(long seq, string hash, string prevHash, string json, long previousSeq, string expectedPrev)
     {
-        isRestart = false;
         JournalEnvelope envelope;
         try
         {
@@ -121,7 +120,6 @@ internal static class JournalIntegrity
             return "envelope is not valid JSON: " + ex.Message;
         }
 
-        isRestart = envelope.Event is ChainRestarted;
         if (envelope.Sequence != seq)
         {
             return string.Create(CultureInfo.InvariantCulture, $"envelope says sequence {envelope.Sequence}");
@@ -142,7 +140,7 @@ internal static class JournalIntegrity
             return string.Create(CultureInfo.InvariantCulture, $"rows {previousSeq + 1}..{seq - 1} are missing");
         }
 
-        var expected = isRestart ? JournalHash.Genesis : expectedPrev;
+        var expected = envelope.Event is ChainRestarted ? JournalHash.Genesis : expectedPrev;
         return string.Equals(envelope.PrevHash, expected, StringComparison.Ordinal) ? null : "does not chain to the previous row";
     }
 

@@ -18,7 +18,7 @@ internal static class JournalSeal
     {
         ArgumentNullException.ThrowIfNull(unsealed);
         var canonical = JsonSerializer.SerializeToUtf8Bytes(unsealed with { Hash = string.Empty });
-        if (!canonical.AsSpan().EndsWith(EmptyHashTail) || unsealed.PrevHash.Length != 64)
+        if (!canonical.AsSpan().EndsWith(EmptyHashTail))
         {
             var fallback = JournalHash.Seal(unsealed);
             return (fallback, JournalJson.Serialize(fallback));

@@ -57,7 +57,7 @@ internal sealed class InputHub : IAsyncDisposable
         }
     }
 
-    /// <summary>For tests and the simulator's own keys: queue an input as if a device produced it.</summary>
+    /// <summary>For tests: queue an input as if a device produced it (the simulator goes through its own devices).</summary>
     public bool Post(KioskInput input) => queue.Writer.TryWrite(input);
 
     /// <summary>The next input, or null when <paramref name="timeout"/> passed first.</summary>

@@ -38,8 +38,9 @@ internal sealed class RegisterLeave(SecretaryPrompt prompt)
                 break;
             }
 
-            if (DateOnly.TryParseExact(today.Year.ToString(CultureInfo.InvariantCulture) + typed.PadLeft(4, '0'), "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out start))
+            if (TryStartFromMonthDay(typed, today) is { } date)
             {
+                start = date;
                 break;
             }
 
@@ -65,5 +66,28 @@ internal sealed class RegisterLeave(SecretaryPrompt prompt)
             leave.LeaveId, worker.Id, leave.Type, start, leave.StartSession, halfDays, officer.Id, envelope.Sequence);
         kiosk.Devices.Signal.Success();
         await prompt.MessageAsync(cancellationToken, "请假已登记", worker.Name, Types[type].Text + " " + halfDays.ToString(CultureInfo.InvariantCulture) + "个半天", "待中心审批");
+    }
+
+    /// <summary>The date a typed MMDD means: the one nearest today, within half a year either way (leave is registered
+    /// after the fact or ahead of time), so "0105" typed on 28 December is next January, not the last one.</summary>
+    internal static DateOnly? TryStartFromMonthDay(string typed, DateOnly today)
+    {
+        if (typed.Length > 4)
+        {
+            return null;
+        }
+
+        var text = typed.PadLeft(4, '0');
+        foreach (var year in new[] { today.Year, today.Year + 1, today.Year - 1 })
+        {
+            if (DateOnly.TryParseExact(year.ToString("D4", CultureInfo.InvariantCulture) + text, "yyyyMMdd", CultureInfo.InvariantCulture,
+                    DateTimeStyles.None, out var date)
+                && date > today.AddMonths(-6) && date <= today.AddMonths(6))
+            {
+                return date;
+            }
+        }
+
+        return null;
     }
 }
