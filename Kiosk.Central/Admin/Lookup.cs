@@ -7,6 +7,6 @@ namespace Kiosk.Central.Admin;
 internal static class Lookup
 {
     public static RosterRow Worker(SqliteConnection db, string workerId) =>
-        RosterStore.Load(db).FirstOrDefault(r => string.Equals(r.WorkerId, workerId, StringComparison.Ordinal))
+        RosterStore.Find(db, workerId)
         ?? throw new AdminException($"worker '{workerId}' is not on the roster (import it with: roster import <file.csv>)");
 }

@@ -11,13 +11,15 @@ namespace Kiosk.Central.Admin;
 
 /// <summary>Builds and records a versioned OfficeConfig (issue 5 contract): the office's roster and delegations, its
 /// rules settings, the calendar years the centre holds, and the approved leave the kiosk needs so that a missing
-/// sign-in is not shown as 旷工 (policy, "What the kiosk must therefore know"). Versions count up per office; the
-/// kiosks report the version they run in their status, which `board` shows.</summary>
+/// sign-in is not shown as 旷工 (policy, "What the kiosk must therefore know"), whether it was requested at the centre
+/// or on a kiosk (LeaveRegister). Versions count up per office; the kiosks report the version they run in their
+/// status, which `board` shows.</summary>
 internal static class PublishConfig
 {
     private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
 
-    public static OfficeConfig Build(SqliteConnection db, string office, DateTimeOffset now)
+    public static async Task<OfficeConfig> BuildAsync(SqliteConnection db, string dbPath, string office, DateTimeOffset now,
+        CancellationToken ct)
     {
         var rows = RosterStore.Load(db, office);
         if (rows.Count == 0)
@@ -27,7 +29,7 @@ internal static class PublishConfig
 
         var settings = SetSettings.For(db, office);
         var calendarJson = ImportCalendar.LatestJson(db);
-        var leave = CentreEventLog.CurrentLeave(db, office);
+        var leave = await LeaveRegister.CurrentAsync(db, dbPath, office, ct);
         using var transaction = db.BeginTransaction();
         using var next = CentralDb.Command(db, "SELECT COALESCE(MAX(version), 0) + 1 FROM config_versions WHERE office_id = $o", transaction,
             ("$o", office));

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Kiosk.Central.Store;
 using Kiosk.Core.Settings;
+using Kiosk.Sync.Contract;
 using Microsoft.Data.Sqlite;
 
 namespace Kiosk.Central.Admin;
@@ -13,7 +14,7 @@ internal static class SetSettings
 
     public static RulesSettings Run(SqliteConnection db, string office, string json, string setBy, DateTimeOffset now)
     {
-        if (!string.Equals(office, AllOffices, StringComparison.Ordinal) && !Roster.RosterCsv.IsTopicSafe(office))
+        if (!string.Equals(office, AllOffices, StringComparison.Ordinal) && !Topics.IsValidId(office))
         {
             throw new AdminException($"--office: '{office}' is not an office id (or '*' for every office)");
         }

@@ -23,7 +23,7 @@ internal static class CliCommon
     public static Option<string> WorkerOption() => new("--worker") { Description = "工号 · worker id", Required = true };
 
     /// <summary>The wall clock for stamping administration entries; scoring never reads it (it takes explicit times).</summary>
-    public static TimeProvider Clock { get; set; } = TimeProvider.System;
+    public static TimeProvider Clock { get; } = TimeProvider.System;
 
     public static DateTimeOffset Now() => Clock.GetLocalNow();
 

@@ -24,7 +24,7 @@ internal static class ConfigCommand
         broker.AddTo(publish);
         publish.SetAction(async (parse, ct) => await CliCommon.WithStoreAsync(parse, db, async connection =>
         {
-            var config = PublishConfig.Build(connection, parse.GetValue(office)!, CliCommon.Now());
+            var config = await PublishConfig.BuildAsync(connection, parse.GetValue(db)!, parse.GetValue(office)!, CliCommon.Now(), ct);
             Console.WriteLine($"已记录 · config version {config.Version} for office {config.OfficeId}");
             if (parse.GetValue(output) is { } file)
             {

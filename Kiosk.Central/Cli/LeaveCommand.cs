@@ -5,7 +5,8 @@ using Kiosk.Core.Events;
 
 namespace Kiosk.Central.Cli;
 
-/// <summary>leave request|approve|refuse|cancel|list along the ladder of the rules core (policy, "Leave").
+/// <summary>leave request|approve|refuse|cancel|list along the ladder of the rules core (policy, "Leave"), over the
+/// whole leave register: leave requested here and leave registered on a kiosk (LeaveRegister).
 /// Approved leave reaches the kiosks with the next `config publish`.</summary>
 internal static class LeaveCommand
 {
@@ -26,8 +27,7 @@ internal static class LeaveCommand
         var command = new Command("request", "请假申请 · request leave") { db, worker, type, start, session, halfDays, by, reason };
         command.SetAction(parse => CliCommon.WithStore(parse, db, connection =>
         {
-            var office = Lookup.Worker(connection, parse.GetValue(worker)!).Office;
-            var leave = LeaveDecisions.Request(connection, SetSettings.For(connection, office), parse.GetValue(worker)!,
+            var leave = LeaveDecisions.Request(connection, parse.GetValue(worker)!,
                 CliCommon.ParseEnum<LeaveType>(parse.GetValue(type)!, "--type"), CliCommon.ParseDate(parse.GetValue(start)!, "--start"),
                 CliCommon.ParseEnum<Session>(parse.GetValue(session)!, "--session"), parse.GetValue(halfDays), parse.GetValue(by)!,
                 parse.GetValue(reason), CliCommon.Now());
@@ -43,15 +43,13 @@ internal static class LeaveCommand
         var id = new Argument<string>("leave-id") { Description = "请假编号 · leave id" };
         var by = CliCommon.ByOption("审批人工号 · worker id of the approver (role checked against the ladder)");
         var command = new Command(name, description) { db, id, by };
-        command.SetAction(parse => CliCommon.WithStore(parse, db, connection =>
+        command.SetAction(async (parse, ct) => await CliCommon.WithStoreAsync(parse, db, async connection =>
         {
-            var leaveId = parse.GetValue(id)!;
-            var office = CentreEventLog.CurrentLeave(connection).FirstOrDefault(l => l.Leave.LeaveId == leaveId).OfficeId ?? "*";
-            var leave = LeaveDecisions.Decide(connection, SetSettings.For(connection, office), leaveId, parse.GetValue(by)!, approve,
-                CliCommon.Now());
+            var leave = await LeaveDecisions.DecideAsync(connection, parse.GetValue(db)!, parse.GetValue(id)!, parse.GetValue(by)!, approve,
+                CliCommon.Now(), ct);
             Console.WriteLine($"leave {leave.LeaveId}: {leave.State} (by {leave.DecidedBy}, {leave.ApproverRole})");
             return 0;
-        }));
+        }, ct));
         return command;
     }
 
@@ -61,12 +59,13 @@ internal static class LeaveCommand
         var id = new Argument<string>("leave-id") { Description = "请假编号 · leave id" };
         var by = CliCommon.ByOption("销假登记人 · who cancels it");
         var command = new Command("cancel", "销假/撤销 · cancel a leave") { db, id, by };
-        command.SetAction(parse => CliCommon.WithStore(parse, db, connection =>
+        command.SetAction(async (parse, ct) => await CliCommon.WithStoreAsync(parse, db, async connection =>
         {
-            var leave = LeaveDecisions.Cancel(connection, parse.GetValue(id)!, parse.GetValue(by)!, CliCommon.Now());
+            var leave = await LeaveDecisions.CancelAsync(connection, parse.GetValue(db)!, parse.GetValue(id)!, parse.GetValue(by)!,
+                CliCommon.Now(), ct);
             Console.WriteLine($"leave {leave.LeaveId}: {leave.State}");
             return 0;
-        }));
+        }, ct));
         return command;
     }
 
@@ -75,15 +74,15 @@ internal static class LeaveCommand
         var db = CliCommon.DbOption();
         var office = new Option<string?>("--office") { Description = "社区 · only this office" };
         var command = new Command("list", "请假登记本 · list leave with its current state") { db, office };
-        command.SetAction(parse => CliCommon.WithStore(parse, db, connection =>
+        command.SetAction(async (parse, ct) => await CliCommon.WithStoreAsync(parse, db, async connection =>
         {
-            foreach (var (o, l) in CentreEventLog.CurrentLeave(connection, parse.GetValue(office)))
+            foreach (var (o, l) in await LeaveRegister.CurrentAsync(connection, parse.GetValue(db)!, parse.GetValue(office), ct))
             {
                 Console.WriteLine($"{l.LeaveId}\t{o}\t{l.WorkerId}\t{l.Type}\t{l.Start:yyyy-MM-dd} {l.StartSession}\t{l.HalfDays}\t{l.State}\t{l.ApproverRole}");
             }
 
             return 0;
-        }));
+        }, ct));
         return command;
     }
 }

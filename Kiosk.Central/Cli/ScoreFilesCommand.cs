@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using Kiosk.Central.Admin;
 using Kiosk.Central.Scoring;
 
@@ -24,11 +23,8 @@ internal static class ScoreFilesCommand
         command.SetAction(parse => CliCommon.Guard(() =>
         {
             var (y, m) = CliCommon.ParseMonth(parse.GetValue(month)!, "--month");
-            if (!DateTimeOffset.TryParse(parse.GetValue(complete), CultureInfo.InvariantCulture, DateTimeStyles.None, out var upTo)
-                || !parse.GetValue(complete)!.Contains('T', StringComparison.Ordinal))
-            {
-                throw new AdminException($"--complete-up-to: '{parse.GetValue(complete)}' is not a local time with offset, e.g. 2026-03-31T23:59:59+08:00");
-            }
+            var upTo = ReportCommand.ParseCompleteUpTo(parse.GetValue(complete))
+                ?? throw new AdminException("--complete-up-to is required: scoring from files never guesses how complete they are");
 
             var report = ScoreFiles.Run(parse.GetValue(roster)!.FullName, parse.GetValue(events)!.FullName, parse.GetValue(settings)?.FullName,
                 (parse.GetValue(calendar) ?? []).Select(f => f.FullName).ToList(), y, m, upTo);

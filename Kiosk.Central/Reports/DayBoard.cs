@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Kiosk.Central.Roster;
 using Kiosk.Central.Scoring;
 using Kiosk.Core.Verdicts;
 using Kiosk.Sync.Centre;
@@ -16,15 +15,15 @@ internal static class DayBoard
     public static IReadOnlyList<Line> Build(ScoringInput input, string office, DateOnly date)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var scope = input.Offices[office];
-        var rows = input.Roster.Where(r => r.Office == office && RosterMapping.IsScored(r)).OrderBy(r => r.WorkerId, StringComparer.Ordinal).ToList();
-        var records = RecordGrouping.ByWorker(rows.Select(RosterMapping.ToWorker),
-            input.Envelopes.Where(e => e.OfficeId == office).ToList(),
-            input.CentreEvents.Where(e => e.OfficeId == office).Select(e => e.Event));
-        var engine = new VerdictEngine(scope.Settings, input.Calendar);
-        return rows.Select(r =>
+        // The same grouping as the monthly report, so the board and the report judge the same records.
+        if (MonthScoring.Group(input, office) is not [var group])
         {
-            var v = engine.Judge(records[r.WorkerId], date, date, scope.CompleteUpTo);
+            return [];
+        }
+
+        return group.Workers.Select(r =>
+        {
+            var v = group.Engine.Judge(group.Records[r.WorkerId], date, date, group.Scope.CompleteUpTo);
             return new Line(r.WorkerId, r.Name, v[0], v[1]);
         }).ToList();
     }

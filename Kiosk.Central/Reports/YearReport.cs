@@ -22,9 +22,10 @@ internal static class YearReport
         ArgumentNullException.ThrowIfNull(notices);
         var months = new Dictionary<string, List<MonthlyScore>>(StringComparer.Ordinal);
         var workers = new Dictionary<string, RosterRow>(StringComparer.Ordinal);
+        var offices = MonthScoring.Group(input);   // grouped once, scored month by month
         for (var m = 1; m <= lastMonth; m++)
         {
-            foreach (var wm in MonthScoring.Score(input, year, m))
+            foreach (var wm in MonthScoring.Score(offices, year, m))
             {
                 workers[wm.Worker.WorkerId] = wm.Worker;
                 if (wm.Score.Counts.RequiredHalfDays > 0)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Kiosk.Sync.Contract;
 
 namespace Kiosk.Central.Roster;
 
@@ -69,19 +70,20 @@ internal static class RosterCsv
         var slots = new Dictionary<(string Office, int Slot), int>();
         foreach (var record in records.Skip(1))
         {
-            // Duplicates are checked on the raw values too, so a row with other errors still reports them all.
+            // Every row's id and badge are recorded before the row is parsed, whether or not it has other errors, so
+            // a duplicate of a faulty row is reported in the same run (a clerk fixes the file in one go).
             var rawId = Raw(record, index, "worker_id");
             var rawBadge = Raw(record, index, "badge");
             var duplicate = false;
-            if (rawId.Length > 0 && ids.TryGetValue(rawId, out var firstId))
+            if (rawId.Length > 0 && !ids.TryAdd(rawId, record.Line))
             {
-                errors.Add(new RosterError(record.Line, "worker_id", $"'{rawId}' already used on line {firstId}"));
+                errors.Add(new RosterError(record.Line, "worker_id", $"'{rawId}' already used on line {ids[rawId]}"));
                 duplicate = true;
             }
 
-            if (rawBadge.Length > 0 && badges.TryGetValue(rawBadge, out var firstBadge))
+            if (rawBadge.Length > 0 && !badges.TryAdd(rawBadge, record.Line))
             {
-                errors.Add(new RosterError(record.Line, "badge", $"'{rawBadge}' already used on line {firstBadge}"));
+                errors.Add(new RosterError(record.Line, "badge", $"'{rawBadge}' already used on line {badges[rawBadge]}"));
                 duplicate = true;
             }
 
@@ -107,8 +109,6 @@ internal static class RosterCsv
                 continue;
             }
 
-            ids[row.WorkerId] = record.Line;
-            badges[row.Badge] = record.Line;
             rows.Add(row);
         }
 
@@ -121,8 +121,7 @@ internal static class RosterCsv
     private static RosterRow? ParseRow(Csv.Record record, Dictionary<string, int> index, List<RosterError> errors)
     {
         var before = errors.Count;
-        string Get(string column) =>
-            index[column] < record.Fields.Count ? record.Fields[index[column]].Trim() : string.Empty;
+        string Get(string column) => Raw(record, index, column);
         void Fail(string column, string why) => errors.Add(new RosterError(record.Line, column, why));
 
         var id = Get("worker_id");
@@ -148,7 +147,7 @@ internal static class RosterCsv
         {
             Fail("office", "is empty");
         }
-        else if (!IsTopicSafe(office))
+        else if (!Topics.IsValidId(office))
         {
             Fail("office", $"'{office}' may only hold letters, digits, '-' and '_' (it becomes part of an MQTT topic)");
         }
@@ -224,9 +223,6 @@ internal static class RosterCsv
         fail(column, $"'{text}' is not a date in the form yyyy-MM-dd");
         return null;
     }
-
-    internal static bool IsTopicSafe(string text) =>
-        text.Length is > 0 and <= 64 && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 
     public static void Write(TextWriter writer, IEnumerable<RosterRow> rows)
     {

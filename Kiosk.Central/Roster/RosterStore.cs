@@ -9,6 +9,9 @@ namespace Kiosk.Central.Roster;
 /// transaction. A worker_id already present is updated (the roster is administration data, not history).</summary>
 internal static class RosterStore
 {
+    private const string RowColumns =
+        "worker_id, name, badge, office_id, role, role_from, role_to, employed_from, employed_to, finger_slots";
+
     public static IReadOnlyList<RosterError> Import(SqliteConnection db, TextReader csv, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(db);
@@ -64,10 +67,22 @@ internal static class RosterStore
     public static IReadOnlyList<RosterRow> Load(SqliteConnection db, string? office = null)
     {
         ArgumentNullException.ThrowIfNull(db);
-        using var command = CentralDb.Command(db, """
-            SELECT worker_id, name, badge, office_id, role, role_from, role_to, employed_from, employed_to, finger_slots
-            FROM workers WHERE $o IS NULL OR office_id = $o ORDER BY office_id, worker_id
+        using var command = CentralDb.Command(db, $"""
+            SELECT {RowColumns} FROM workers WHERE $o IS NULL OR office_id = $o ORDER BY office_id, worker_id
             """, null, ("$o", office));
+        return Read(command);
+    }
+
+    /// <summary>One worker by id (primary key), or null: administration commands name one worker at a time.</summary>
+    public static RosterRow? Find(SqliteConnection db, string workerId)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        using var command = CentralDb.Command(db, $"SELECT {RowColumns} FROM workers WHERE worker_id = $w", null, ("$w", workerId));
+        return Read(command) is [var row] ? row : null;
+    }
+
+    private static List<RosterRow> Read(SqliteCommand command)
+    {
         using var reader = command.ExecuteReader();
         var rows = new List<RosterRow>();
         while (reader.Read())

@@ -20,7 +20,7 @@ internal static class EventsJsonl
         AllowOutOfOrderMetadataProperties = true,
     };
 
-    public static (IReadOnlyList<JournalEnvelope> Envelopes, IReadOnlyList<CentreLine> Centre) ReadAll(TextReader reader, bool verifyHashes = true)
+    public static (IReadOnlyList<JournalEnvelope> Envelopes, IReadOnlyList<CentreLine> Centre) ReadAll(TextReader reader)
     {
         ArgumentNullException.ThrowIfNull(reader);
         var list = new List<JournalEnvelope>();
@@ -45,7 +45,7 @@ internal static class EventsJsonl
                 }
 
                 var envelope = SyncJson.Deserialize<JournalEnvelope>(System.Text.Encoding.UTF8.GetBytes(line));
-                if (verifyHashes && !JournalHash.Verify(envelope))
+                if (!JournalHash.Verify(envelope))
                 {
                     errors.Add($"line {lineNumber}: hash does not match the row (device {envelope.DeviceId}, sequence {envelope.Sequence}): edited or damaged");
                     continue;
@@ -67,8 +67,6 @@ internal static class EventsJsonl
 
         return (list, centre);
     }
-
-    public static IReadOnlyList<JournalEnvelope> Read(TextReader reader, bool verifyHashes = true) => ReadAll(reader, verifyHashes).Envelopes;
 
     public static string CentreLineJson(CentreLine line) => JsonSerializer.Serialize(line, CentreOptions);
 

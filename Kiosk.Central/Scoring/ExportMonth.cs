@@ -29,8 +29,10 @@ internal static class ExportMonth
             RosterCsv.Write(roster, rows);
         }
 
-        var stored = await new InboxStore(dbPath, TimeProvider.System).ReadEventsAsync(office,
-            first.ToDateTime(TimeOnly.MinValue) - StoreScoring.LookBack, first.AddMonths(1).ToDateTime(TimeOnly.MinValue) + StoreScoring.LookAhead, ct);
+        // The same events a store report of this month reads (StoreScoring.Window), so both give the same numbers.
+        var inbox = new InboxStore(dbPath, TimeProvider.System);
+        var (readFrom, readTo) = StoreScoring.Window(first, first.AddMonths(1).AddDays(-1));
+        var stored = await inbox.ReadEventsAsync(office, readFrom, readTo, ct);
         await using (var events = new StreamWriter(Path.Combine(outDir, "events.jsonl")))
         {
             events.NewLine = "\n";
@@ -52,7 +54,7 @@ internal static class ExportMonth
             await File.WriteAllTextAsync(Path.Combine(outDir, string.Create(CultureInfo.InvariantCulture, $"calendar-{y}.json")), json, ct);
         }
 
-        var devices = await new InboxStore(dbPath, TimeProvider.System).GetDevicesAsync(office, ct);
+        var devices = await inbox.GetDevicesAsync(office, ct);
         var upTo = StoreScoring.OfficeCompleteUpTo(devices, office) ?? DateTimeOffset.MinValue;
         await File.WriteAllTextAsync(Path.Combine(outDir, "complete-up-to.txt"), upTo.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture) + "\n", ct);
         return upTo;

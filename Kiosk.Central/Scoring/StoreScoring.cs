@@ -18,12 +18,17 @@ internal static class StoreScoring
     public static readonly TimeSpan LookAhead = TimeSpan.FromDays(31);
 
     public static async Task<ScoringInput> LoadAsync(SqliteConnection db, string dbPath, string? office, DateOnly from, DateOnly to,
-        DateTimeOffset? completeUpToOverride, CancellationToken ct)
+        DateTimeOffset? completeUpToOverride, CancellationToken ct) =>
+        (await LoadWithDevicesAsync(db, dbPath, office, from, to, completeUpToOverride, ct)).Input;
+
+    /// <summary><see cref="LoadAsync"/>, also handing back the devices it read (the day board shows them).</summary>
+    public static async Task<(ScoringInput Input, IReadOnlyList<DeviceRecord> Devices)> LoadWithDevicesAsync(SqliteConnection db,
+        string dbPath, string? office, DateOnly from, DateOnly to, DateTimeOffset? completeUpToOverride, CancellationToken ct)
     {
         var roster = RosterStore.Load(db, office);
         var inbox = new InboxStore(dbPath, TimeProvider.System);
-        var stored = await inbox.ReadEventsAsync(office, from.ToDateTime(TimeOnly.MinValue) - LookBack,
-            to.ToDateTime(TimeOnly.MinValue).AddDays(1) + LookAhead, ct);
+        var (readFrom, readTo) = Window(from, to);
+        var stored = await inbox.ReadEventsAsync(office, readFrom, readTo, ct);
         var centre = CentreEventLog.Load(db, office).Select(e => (e.OfficeId, e.Event)).ToList();
         var devices = await inbox.GetDevicesAsync(office, ct);
         var offices = new Dictionary<string, OfficeScope>(StringComparer.Ordinal);
@@ -33,8 +38,13 @@ internal static class StoreScoring
             offices[officeId] = new OfficeScope(officeId, SetSettings.For(db, officeId), upTo);
         }
 
-        return new ScoringInput(roster, stored.Select(s => s.Envelope).ToList(), centre, ImportCalendar.Load(db), offices);
+        return (new ScoringInput(roster, stored.Select(s => s.Envelope).ToList(), centre, ImportCalendar.Load(db), offices), devices);
     }
+
+    /// <summary>The office-local times [From, To) of the inbox events a scoring run of the dates from..to reads:
+    /// <see cref="LookBack"/> before the first date and <see cref="LookAhead"/> after the last.</summary>
+    public static (DateTime From, DateTime To) Window(DateOnly from, DateOnly to) =>
+        (from.ToDateTime(TimeOnly.MinValue) - LookBack, to.ToDateTime(TimeOnly.MinValue).AddDays(1) + LookAhead);
 
     /// <summary>Architecture decision 4: an office is complete only as far as its least complete active device.
     /// No active device or no data at all → null, and every session is pending.</summary>

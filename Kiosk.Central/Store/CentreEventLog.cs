@@ -12,7 +12,7 @@ internal sealed record CentreEvent(long Id, string OfficeId, string WorkerId, At
 
 /// <summary>Append-only log of centre-entered events (issue 6: "a correction is a new event, not an update";
 /// the table refuses UPDATE/DELETE, CentralSchema). A leave is decided by appending a LeaveRequest with the same
-/// LeaveId and a new State; the latest one wins (AttendanceEvent.cs, LeaveRequest).</summary>
+/// LeaveId and a new State; the latest one wins (AttendanceEvent.cs, LeaveRequest; LeaveRegister applies the rule).</summary>
 internal static class CentreEventLog
 {
     public static long Append(SqliteConnection db, string officeId, string workerId, AttendanceEvent ev, string enteredBy,
@@ -44,25 +44,6 @@ internal static class CentreEventLog
         }
 
         return list;
-    }
-
-    /// <summary>The latest state of every leave (by LeaveId), in the order first requested.</summary>
-    public static IReadOnlyList<(string OfficeId, LeaveRequest Leave)> CurrentLeave(SqliteConnection db, string? officeId = null)
-    {
-        var latest = new Dictionary<string, (string, LeaveRequest)>(StringComparer.Ordinal);
-        var order = new List<string>();
-        foreach (var e in Load(db, officeId, "leave"))
-        {
-            var leave = (LeaveRequest)e.Event;
-            if (!latest.ContainsKey(leave.LeaveId))
-            {
-                order.Add(leave.LeaveId);
-            }
-
-            latest[leave.LeaveId] = (e.OfficeId, leave);
-        }
-
-        return order.Select(id => latest[id]).ToList();
     }
 
     internal static string Kind(AttendanceEvent ev) => ev switch

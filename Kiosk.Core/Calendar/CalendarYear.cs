@@ -7,7 +7,8 @@ using System.Text.Json.Serialization;
 namespace Kiosk.Core.Calendar;
 
 /// <summary>One year of the working calendar, read from the common exception-list format (cn-calendar.md,
-/// "How others ship it"): <c>{ "year": 2026, "papers": [...], "days": [ { "name", "date", "isOffDay" } ] }</c>.
+/// "How others ship it"): <c>{ "year": 2026, "papers": [...], "days": [ { "name", "date", "isOffDay" } ] }</c>;
+/// "papers" (the notices the data was typed from) is for the people who check the file and is not read.
 /// Dates not listed follow the Monday–Friday rule. An off day on a weekday is a statutory holiday; a listed
 /// off day on a weekend is also reported as a statutory holiday (it is part of the holiday); a listed working
 /// day must fall on a weekend (调休上班), anything else is rejected as nonsense.</summary>
@@ -16,13 +17,12 @@ public sealed class CalendarYear
     private readonly DayKind[] _kinds;
     private readonly string?[] _names;
 
-    private CalendarYear(int year, DayKind[] kinds, string?[] names, string version, IReadOnlyList<string> papers)
+    private CalendarYear(int year, DayKind[] kinds, string?[] names, string version)
     {
         Year = year;
         _kinds = kinds;
         _names = names;
         Version = version;
-        Papers = papers;
     }
 
     public int Year { get; }
@@ -30,9 +30,6 @@ public sealed class CalendarYear
     /// <summary>The file's own "version" field if it has one, otherwise "sha256:" + the first 16 hex digits of
     /// the file's hash, so two kiosks with the same data report the same version.</summary>
     public string Version { get; }
-
-    /// <summary>The notices the data was typed from.</summary>
-    public IReadOnlyList<string> Papers { get; }
 
     public DayKind KindOf(DateOnly date)
     {
@@ -137,7 +134,7 @@ public sealed class CalendarYear
         var version = string.IsNullOrWhiteSpace(dto.Version)
             ? "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)))[..16]
             : dto.Version;
-        return new CalendarYear(year, kinds, names, version, dto.Papers ?? []);
+        return new CalendarYear(year, kinds, names, version);
     }
 
     private static bool IsWeekend(DateOnly d) => d.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday;
@@ -157,8 +154,6 @@ internal sealed class CalendarFileDto
     public int Year { get; set; }
 
     public string? Version { get; set; }
-
-    public List<string>? Papers { get; set; }
 
     public List<CalendarDayDto?>? Days { get; set; }
 }

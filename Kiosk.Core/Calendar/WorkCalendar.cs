@@ -29,8 +29,6 @@ public sealed class WorkCalendar
     /// <summary>"2025=sha256:…;2026=sha256:…": what the kiosk reports as its calendar version.</summary>
     public string Version { get; }
 
-    public IReadOnlyCollection<int> Years => _years.Keys;
-
     public static WorkCalendar FromYears(IEnumerable<CalendarYear> years)
     {
         ArgumentNullException.ThrowIfNull(years);
@@ -41,13 +39,6 @@ public sealed class WorkCalendar
         }
 
         return new WorkCalendar(map);
-    }
-
-    /// <summary>Parses each text as one year's exception-list JSON.</summary>
-    public static WorkCalendar Parse(params string[] yearFiles)
-    {
-        ArgumentNullException.ThrowIfNull(yearFiles);
-        return FromYears(yearFiles.Select(CalendarYear.Parse));
     }
 
     /// <summary>A new calendar with this year added or replaced (the State Council has changed a year mid-year).</summary>

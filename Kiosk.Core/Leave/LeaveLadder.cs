@@ -61,7 +61,8 @@ public sealed class LeaveLadder
     /// <summary>The role whose decision completes the approval (the last in the chain): what LeaveRequest.ApproverRole records.</summary>
     public Role FinalApprover(int workingMinutes, Role requesterRole) => ApproversFor(workingMinutes, requesterRole)[^1];
 
-    /// <summary>Whether a person of this role may approve (one step of) the leave.</summary>
+    /// <summary>Whether this role appears anywhere on the leave's ladder. It does not say whose turn it is: the centre
+    /// (LeaveDecisions) walks <see cref="ApproversFor(int, Role)"/> in order, one approver after the other.</summary>
     public bool MayApprove(Role approverRole, int workingMinutes, Role requesterRole) =>
         ApproversFor(workingMinutes, requesterRole).Contains(approverRole);
 }

@@ -26,7 +26,9 @@ public static class SignInAuthority
         }
     }
 
-    /// <summary>Everyone who may run sign-in on the date, for the device's menu and the centre's board.</summary>
+    /// <summary>Everyone who may run sign-in on the date: <see cref="MayRunSignIn"/> applied to the whole roster. Neither the
+    /// kiosk (it checks the one person who presents a card) nor the centre lists them yet; the tests use it to state
+    /// the delegation rule over a roster.</summary>
     public static IReadOnlyList<Worker> WhoMayRunSignIn(OfficeRoster roster, DateOnly date)
     {
         ArgumentNullException.ThrowIfNull(roster);

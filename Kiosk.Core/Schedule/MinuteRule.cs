@@ -12,6 +12,6 @@ public static class MinuteRule
     public static (DateOnly Date, int Minute) Local(DateTimeOffset at, TimeSpan officeOffset)
     {
         var local = at.ToOffset(officeOffset).DateTime;
-        return (DateOnly.FromDateTime(local), (local.Hour * 60) + local.Minute);
+        return (DateOnly.FromDateTime(local), MinuteOfDay(TimeOnly.FromDateTime(local)));
     }
 }

@@ -20,7 +20,6 @@ public sealed class OfficeSchedule
     public OfficeSchedule(ScheduleSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        Settings = settings;
         Set(PunchPoint.MorningSignIn, settings.Morning.SignIn, settings.Morning.SignInWindow);
         Set(PunchPoint.MorningSignOut, settings.Morning.SignOut, settings.Morning.SignOutWindow);
         Set(PunchPoint.AfternoonSignIn, settings.Afternoon.SignIn, settings.Afternoon.SignInWindow);
@@ -30,8 +29,6 @@ public sealed class OfficeSchedule
         SeriouslyLate = settings.SeriouslyLateMinutes;
         HalfDayAbsence = settings.HalfDayAbsenceLateMinutes;
     }
-
-    public ScheduleSettings Settings { get; }
 
     public bool SignOuts { get; }
 
@@ -62,17 +59,9 @@ public sealed class OfficeSchedule
 
     public int WindowClose(PunchPoint point) => _close[(int)point];
 
-    /// <summary>The minute after which nothing more can arrive for the session's active points: a session whose
-    /// close has passed the office's "complete up to" watermark can be judged (architecture decision 4).</summary>
-    public int SessionClose(Session session)
-    {
-        var close = _close[(int)SignInOf(session)];
-        return SignOuts ? Math.Max(close, _close[(int)SignOutOf(session)]) : close;
-    }
-
     private void Set(PunchPoint p, TimeOnly point, WindowSettings window)
     {
-        var m = (point.Hour * 60) + point.Minute;
+        var m = MinuteRule.MinuteOfDay(point);
         _point[(int)p] = m;
         _open[(int)p] = m - window.OpensMinutesBefore;
         _close[(int)p] = m + window.ClosesMinutesAfter;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Kiosk.Core.Schedule;
 
 namespace Kiosk.Core.Settings;
 
@@ -317,9 +318,9 @@ public static class RulesSettingsValidator
         }
     }
 
-    private static int Open(TimeOnly point, WindowSettings w) => (point.Hour * 60) + point.Minute - w.OpensMinutesBefore;
+    private static int Open(TimeOnly point, WindowSettings w) => MinuteRule.MinuteOfDay(point) - w.OpensMinutesBefore;
 
-    private static int Close(TimeOnly point, WindowSettings w) => (point.Hour * 60) + point.Minute + w.ClosesMinutesAfter;
+    private static int Close(TimeOnly point, WindowSettings w) => MinuteRule.MinuteOfDay(point) + w.ClosesMinutesAfter;
 
     private static string Hm(int minutes) => string.Create(CultureInfo.InvariantCulture, $"{minutes / 60:00}:{minutes % 60:00}");
 

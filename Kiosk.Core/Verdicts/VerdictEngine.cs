@@ -62,12 +62,9 @@ public sealed class VerdictEngine
         var cursor = 0;
         for (var date = from; date <= to; date = date.AddDays(1))
         {
+            // Locals hold only days from..to, sorted by instant; at one fixed office offset that is also by local day,
+            // so the cursor is always at this date's first punch.
             var day = date.DayNumber;
-            while (cursor < ctx.Locals.Length && ctx.Locals[cursor].Day < day)
-            {
-                cursor++;
-            }
-
             var dayStart = cursor;
             while (cursor < ctx.Locals.Length && ctx.Locals[cursor].Day == day)
             {

@@ -3,8 +3,9 @@ using Kiosk.Central.Cli;
 
 namespace Kiosk.Central.Tests;
 
-/// <summary>Runs the real command tree in process and captures what it prints (Console is process-wide, so the
-/// tests that use this are in one collection and never run in parallel with each other).</summary>
+/// <summary>Runs the real command tree in process and captures what it prints. Console is process-wide and xunit runs
+/// test classes in parallel, so a gate lets one command run at a time; each test's own work between commands still
+/// runs in parallel.</summary>
 internal static class CliRunner
 {
     private static readonly SemaphoreSlim Gate = new(1, 1);

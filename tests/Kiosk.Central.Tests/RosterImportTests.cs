@@ -36,6 +36,21 @@ public sealed class RosterImportTests
     }
 
     [Fact]
+    public void A_row_that_repeats_the_id_and_badge_of_a_faulty_row_is_reported_in_the_same_run()
+    {
+        var csv = Header +
+            "w1,张三,B001,hongqi,boss,,,2020-01-01,,1\n" +            // line 2: bad role, so the row itself is refused
+            "w1,李四,B001,hongqi,worker,,,2020-01-01,,2\n" +          // line 3: same id and badge as line 2
+            "w3,王五,B003,hongqi,worker,,,2020-01-01,,3\n";
+        var (rows, errors) = RosterCsv.Parse(new StringReader(csv));
+
+        Assert.Contains(errors, e => e is { Line: 2, Field: "role" });
+        Assert.Contains(errors, e => e is { Line: 3, Field: "worker_id", Why: "'w1' already used on line 2" });
+        Assert.Contains(errors, e => e is { Line: 3, Field: "badge", Why: "'B001' already used on line 2" });
+        Assert.Equal(["w3"], rows.Select(r => r.WorkerId));
+    }
+
+    [Fact]
     public void A_missing_column_is_reported_against_the_header_line()
     {
         var (rows, errors) = RosterCsv.Parse(new StringReader("worker_id,name,badge,office,role\nw1,张三,B1,hq,worker\n"));

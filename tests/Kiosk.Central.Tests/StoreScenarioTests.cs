@@ -76,7 +76,7 @@ public sealed class StoreScenarioTests
             journal.Punch("w1", d, 7, 55).Punch("w1", d, 11, 31).Punch("w1", d, 12, 55).Punch("w1", d, 16, 31);
             journal.Punch("w2", d, 7, 55).Punch("w2", d, 12, 55).Punch("w2", d, 16, 31);                 // never signs out at noon
             journal.Punch("w3", d, 7, 55).Punch("w3", d, 11, 31).Punch("w3", d, 12, 55)
-                .Punch("w3", d, d.Day == 10 ? 16 : 16, d.Day == 10 ? 10 : 31);                              // 10 March: leaves 20 min early
+                .Punch("w3", d, 16, d.Day == 10 ? 10 : 31);                                                 // 10 March: leaves 20 min early
         }
 
         await centre.ImportJournalAsync(journal.Build());

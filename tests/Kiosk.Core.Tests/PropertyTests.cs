@@ -23,7 +23,7 @@ public sealed class PropertyTests
     private static readonly Gen<RulesSettings> AnySettings =
         from signOuts in Gen.Elements(false, true)
         from grace in Gen.Choose(0, 10)
-        select RulesSettings.Default.WithGrace(grace) with { Schedule = RulesSettings.Default.Schedule with { SignOutsRequired = signOuts, GraceMinutes = grace } };
+        select signOuts ? RulesSettings.Default.WithGrace(grace).WithSignOuts() : RulesSettings.Default.WithGrace(grace);
 
     private static IReadOnlyList<SessionVerdict> Month(RulesSettings s, WorkerRecords r, DateTimeOffset upTo) =>
         new VerdictEngine(s, Cal).Judge(r, new DateOnly(2026, 3, 1), new DateOnly(2026, 3, 9), upTo);
@@ -106,13 +106,24 @@ public sealed class PropertyTests
                   select (s, punches, seed);
         Check.One(Quick, Prop.ForAll(gen.ToArbitrary(), t =>
         {
-            var shuffled = t.punches.OrderBy(_ => new Random(t.seed).Next()).ToList();
-            var shuffledAgain = t.punches.ToList();
-            new Random(t.seed).Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(shuffledAgain));
-            var a = Month(t.s, Records([.. t.punches]), AllComplete);
-            var b = Month(t.s, Records([.. shuffledAgain]), AllComplete);
-            return a.SequenceEqual(b) && shuffled.Count == t.punches.Count;
+            var shuffled = t.punches.ToArray();
+            new Random(t.seed).Shuffle(shuffled);
+            var reversed = t.punches.AsEnumerable().Reverse().ToArray();
+            var inOrder = Month(t.s, Records([.. t.punches]), AllComplete);
+            return inOrder.SequenceEqual(Month(t.s, Records(shuffled), AllComplete))
+                && inOrder.SequenceEqual(Month(t.s, Records(reversed), AllComplete));
         }));
+    }
+
+    [Fact]
+    public void The_order_test_really_reorders_the_punches()
+    {
+        // Guards the property above: a "shuffle" that keeps the order would make it pass whatever the engine does.
+        var punches = Enumerable.Range(0, 20).Select(i => At(Monday, 7, i)).ToArray();
+        var shuffled = punches.ToArray();
+        new Random(7).Shuffle(shuffled);
+        Assert.NotEqual(punches, shuffled);
+        Assert.Equal(punches.Order(), shuffled.Order());
     }
 
     [Fact]
@@ -125,10 +136,13 @@ public sealed class PropertyTests
         var classifier = new PunchClassifier(RulesSettings.Default.WithSignOuts());
         Check.One(Quick, Prop.ForAll(gen.ToArbitrary(), t =>
         {
+            // The worker's earlier punches of the day (before this minute) decide duplicates and which point is next;
+            // they are the same for both taps, which differ only in the seconds.
             var floor = t.p.AddSeconds(-t.p.Second);
-            var a = classifier.Classify(floor, [], Cal);
-            var b = classifier.Classify(floor.AddSeconds(t.s), [], Cal);
-            return a.Outcome == b.Outcome && a.Minutes == b.Minutes && a.Point == b.Point;
+            var earlier = t.earlier.Where(q => q < floor).ToList();
+            var a = classifier.Classify(floor, earlier, Cal);
+            var b = classifier.Classify(floor.AddSeconds(t.s), earlier, Cal);
+            return a.Outcome == b.Outcome && a.Minutes == b.Minutes && a.Point == b.Point && a.DuplicateOf == b.DuplicateOf;
         }));
     }
 
