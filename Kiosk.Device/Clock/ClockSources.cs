@@ -25,11 +25,16 @@ internal sealed partial class LinuxClockSources : IClockSources
     private const int TimeError = 5;
 
     private readonly string markerPath;
+    private readonly Func<bool> kernelSynchronised;
     private volatile bool markerSeen;
 
-    public LinuxClockSources(string markerPath = TimesyncMarker, string bootIdPath = "/proc/sys/kernel/random/boot_id")
+    /// <param name="kernelSynchronised">The kernel's own answer (adjtimex); replaceable so a test can tell the marker's
+    /// effect apart from the host's NTP state.</param>
+    public LinuxClockSources(string markerPath = TimesyncMarker, string bootIdPath = "/proc/sys/kernel/random/boot_id",
+        Func<bool>? kernelSynchronised = null)
     {
         this.markerPath = markerPath;
+        this.kernelSynchronised = kernelSynchronised ?? KernelSaysSynchronised;
         BootId = ReadBootId(bootIdPath);
     }
 
@@ -37,7 +42,7 @@ internal sealed partial class LinuxClockSources : IClockSources
 
     /// <summary>systemd-timesyncd's marker, once there, stays until the next boot: it is looked for only until seen
     /// (this runs for every clock stamp, punches included).</summary>
-    public bool IsSystemClockSynchronised() => markerSeen || (markerSeen = File.Exists(markerPath)) || KernelSaysSynchronised();
+    public bool IsSystemClockSynchronised() => markerSeen || (markerSeen = File.Exists(markerPath)) || kernelSynchronised();
 
     private static string ReadBootId(string path)
     {

@@ -93,7 +93,7 @@ public sealed class ClockGuardTests
     }
 
     [Fact]
-    public void The_linux_sources_read_the_boot_id_and_the_timesyncd_marker()
+    public void The_linux_sources_read_the_boot_id_and_the_timesyncd_marker_which_counts_for_the_whole_boot()
     {
         var dir = Directory.CreateTempSubdirectory("kiosk-clock-");
         try
@@ -101,9 +101,17 @@ public sealed class ClockGuardTests
             var marker = Path.Combine(dir.FullName, "synchronized");
             var bootFile = Path.Combine(dir.FullName, "boot_id");
             File.WriteAllText(bootFile, "5758b264-1878-47db-81ed-aa5ec2f2e9f4\n");
-            var sources = new LinuxClockSources(marker, bootFile);
+            var kernel = false;
+            var sources = new LinuxClockSources(marker, bootFile, () => kernel);
             Assert.Equal("5758b264-1878-47db-81ed-aa5ec2f2e9f4", sources.BootId);
+            Assert.False(sources.IsSystemClockSynchronised());
+            kernel = true;
+            Assert.True(sources.IsSystemClockSynchronised());
+            kernel = false;
             File.WriteAllText(marker, string.Empty);
+            Assert.True(sources.IsSystemClockSynchronised());
+            // Once seen, the marker counts until the next boot; it is not looked for again.
+            File.Delete(marker);
             Assert.True(sources.IsSystemClockSynchronised());
         }
         finally
