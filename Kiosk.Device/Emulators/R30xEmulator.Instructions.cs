@@ -8,6 +8,15 @@ namespace Kiosk.Device.Emulators;
 /// ("Instructions" table) does to the library, the char buffers and the finger.</summary>
 public sealed partial class R30xEmulator
 {
+    /// <summary>The answer to a BufferID outside the module's char buffers. §1 has no code of its own for a bad
+    /// BufferID; 01 ("error receiving the packet") is the failure every instruction's ack lists for a command the
+    /// module could not take as sent. A wrong id from the host must never stop the emulator (it used to index past
+    /// the buffer array and end the answering loop).</summary>
+    public const R30xCode BadBuffer = R30xCode.ReceiveError;
+
+    /// <summary>Char buffers 1 and 2 on the R30x, 1..6 on the R503 (§1 Img2Tz); the emulator has six.</summary>
+    private static bool IsCharBuffer(byte id) => id is >= 1 and <= 6;
+
     // Runs under _gate. One method per instruction would be clearer but longer; each case cites §1's table.
     private List<R30xPacket> Execute(R30xInstruction instruction, ReadOnlySpan<byte> p)
     {
@@ -27,7 +36,12 @@ public sealed partial class R30xEmulator
             case R30xInstruction.GenImg:
                 _image = _finger;
                 return [R30xPacket.Ack(_finger is null ? R30xCode.NoFinger : R30xCode.Ok)];
-            case R30xInstruction.Img2Tz when p.Length == 1 && p[0] is >= 1 and <= 6:
+            case R30xInstruction.Img2Tz when p.Length == 1:
+                if (!IsCharBuffer(p[0]))
+                {
+                    return [R30xPacket.Ack(BadBuffer)];
+                }
+
                 if (_image is null)
                 {
                     return [R30xPacket.Ack(R30xCode.NoValidImage)];
@@ -50,6 +64,11 @@ public sealed partial class R30xEmulator
                 return [R30xPacket.Ack(R30xCode.Ok)];
             case R30xInstruction.Store when p.Length == 3:
                 var storeSlot = BinaryPrimitives.ReadUInt16BigEndian(p[1..]);
+                if (!IsCharBuffer(p[0]))
+                {
+                    return [R30xPacket.Ack(BadBuffer)];
+                }
+
                 if (storeSlot >= _options.Capacity)
                 {
                     return [R30xPacket.Ack(R30xCode.PageOutOfRange)];
@@ -64,6 +83,11 @@ public sealed partial class R30xEmulator
                 return [R30xPacket.Ack(R30xCode.Ok)];
             case R30xInstruction.LoadChar when p.Length == 3:
                 var loadSlot = BinaryPrimitives.ReadUInt16BigEndian(p[1..]);
+                if (!IsCharBuffer(p[0]))
+                {
+                    return [R30xPacket.Ack(BadBuffer)];
+                }
+
                 if (loadSlot >= _options.Capacity)
                 {
                     return [R30xPacket.Ack(R30xCode.PageOutOfRange)];
@@ -79,6 +103,11 @@ public sealed partial class R30xEmulator
             case R30xInstruction.UpChar when p.Length == 1:
                 return UpChar(p[0]);
             case R30xInstruction.DownChar when p.Length == 1:
+                if (!IsCharBuffer(p[0]))
+                {
+                    return [R30xPacket.Ack(BadBuffer)];
+                }
+
                 _downloadBuffer = p[0];
                 _download = [];
                 return [R30xPacket.Ack(R30xCode.Ok)];
@@ -124,7 +153,7 @@ public sealed partial class R30xEmulator
 
     private R30xPacket Search(byte buffer, int start, int count)
     {
-        if (buffer is < 1 or > 6 || _buffers[buffer] is not { } probe)
+        if (!IsCharBuffer(buffer) || _buffers[buffer] is not { } probe)
         {
             return R30xPacket.Ack(R30xCode.NotFound, 0, 0, 0, 0);
         }
@@ -142,7 +171,7 @@ public sealed partial class R30xEmulator
 
     private List<R30xPacket> UpChar(byte buffer)
     {
-        if (buffer is < 1 or > 6 || _buffers[buffer] is not { } template)
+        if (!IsCharBuffer(buffer) || _buffers[buffer] is not { } template)
         {
             return [R30xPacket.Ack(R30xCode.TemplateUploadError)];
         }

@@ -62,6 +62,8 @@ public sealed partial class R30xEmulator : IAsyncDisposable
         _port = port;
         _options = options ?? new R30xEmulatorOptions();
         _log = log ?? NullLogger.Instance;
+        // §1 "Packet": the module answers only packets carrying its own address; the parser drops the others.
+        _parser = new R30xPacketParser(_options.Address);
     }
 
     public int CommandsHandled { get; private set; }
@@ -94,7 +96,7 @@ public sealed partial class R30xEmulator : IAsyncDisposable
 
     public FrameStatistics Statistics => _parser.Statistics;
 
-    private readonly R30xPacketParser _parser = new();
+    private readonly R30xPacketParser _parser;
 
     /// <summary>Starts answering. The loop starts here, not via Task.Run, and resumes on the port's waiter thread
     /// (ConfigureAwait(false)), so a busy or starved thread pool cannot delay the first answer past the driver's

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Kiosk.Device.Devices.Rdm6300;
 using Kiosk.Device.Linux.Serial;
+using Kiosk.Device.Tests.TestSupport;
 
 namespace Kiosk.Drivers.Bench;
 
@@ -10,7 +11,7 @@ internal static class CardLatency
 {
     public static async Task<Percentiles> MeasureAsync(int frames)
     {
-        await using var pty = await Socat.StartAsync();
+        await using var pty = await SocatPty.StartAsync();
         using var device = LinuxSerialPort.Open(pty.DevicePath, 9600);
         await using var reader = new Rdm6300Reader(LinuxSerialPort.Open(pty.HostPath, 9600), new Rdm6300Options(), TimeProvider.System);
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(10));

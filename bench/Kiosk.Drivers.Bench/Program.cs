@@ -4,7 +4,8 @@ using System.Globalization;
 using Kiosk.Drivers.Bench;
 
 // Drivers benchmark (issue 3): (1) time from the last byte of an RDM6300 frame written to a socat pty to the
-// CardPresented event, p50/p99; (2) frame-parser throughput over random + valid frames. Markdown table out.
+// CardPresented event, p50/p99; (2) frame-parser throughput over random + valid frames, with every accepted id
+// checked against the ids encoded (all valid frames read, no id whose checksum is wrong). Markdown table out.
 var quick = args.Contains("--quick");
 var latencyFrames = quick ? 500 : 10_000;
 var parserFrames = quick ? 50_000 : 1_000_000;
@@ -16,7 +17,8 @@ rows.Add(["RDM6300 frame on pty → CardPresented", latencyFrames.ToString("N0",
 foreach (var result in ParserThroughput.Run(parserFrames))
 {
     rows.Add([result.Name + " parser", result.Frames.ToString("N0", CultureInfo.InvariantCulture) + $" frames ({result.Valid:N0} valid)",
-        $"{result.FramesPerSecond:N0} frames/s, {result.Megabytes / result.Seconds:N1} MB/s, accepted {result.Accepted:N0}"]);
+        $"{result.FramesPerSecond:N0} frames/s, {result.Megabytes / result.Seconds:N1} MB/s, accepted {result.Accepted:N0} "
+        + $"(chance frames in the noise {result.Extra:N0}, wrong {result.Wrong:N0})"]);
 }
 
 Console.WriteLine($"## Kiosk drivers benchmark{(quick ? " (--quick)" : string.Empty)}");
@@ -30,7 +32,8 @@ foreach (var row in rows)
     Console.WriteLine($"| {row[0]} | {row[1]} | {row[2]} |");
 }
 
-// Every valid frame must be accepted and nothing else: a mismatch fails the run (CI smoke test).
+// Every valid frame must be read, and every other accepted id must be a correct frame the noise happened to
+// contain (its encoded bytes, checksums included, occur in the stream): anything else fails the run (CI smoke test).
 return ParserThroughput.AllExact ? 0 : 1;
 
 static string Ms(TimeSpan t) => t.TotalMilliseconds.ToString("0.000", CultureInfo.InvariantCulture) + " ms";

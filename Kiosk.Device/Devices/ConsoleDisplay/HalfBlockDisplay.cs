@@ -77,11 +77,14 @@ public sealed class HalfBlockDisplay : IDisplay
 }
 
 /// <summary>Prints the screen's text lines, one display per output line: `[display] 张三 08:02 | 上午签到 迟到2分钟`.
-/// For logs, tests and terminals without a Unicode font; keeps the last screen for assertions.</summary>
-public sealed class PlainTextDisplay(TextWriter output, string prefix = "[display] ") : IDisplay
+/// For logs, tests and terminals without a Unicode font. Keeps the last screen; keeps every screen only when asked
+/// (<c>keepHistory</c>, for tests): `kiosk run --simulate` shows screens for days, and an unbounded history there
+/// grew the process without limit.</summary>
+public sealed class PlainTextDisplay(TextWriter output, string prefix = "[display] ", bool keepHistory = false) : IDisplay
 {
     private readonly Lock _gate = new();
-    private readonly List<Screen> _history = [];
+    private readonly List<Screen>? _history = keepHistory ? [] : null;
+    private Screen? _current;
 
     public Screen? Current
     {
@@ -89,18 +92,20 @@ public sealed class PlainTextDisplay(TextWriter output, string prefix = "[displa
         {
             lock (_gate)
             {
-                return _history.Count == 0 ? null : _history[^1];
+                return _current;
             }
         }
     }
 
+    /// <summary>Every screen shown, oldest first. Only kept when constructed with <c>keepHistory: true</c>.</summary>
     public IReadOnlyList<Screen> History
     {
         get
         {
             lock (_gate)
             {
-                return _history.ToArray();
+                return _history?.ToArray()
+                    ?? throw new InvalidOperationException("This display keeps no history: construct it with keepHistory: true.");
             }
         }
     }
@@ -117,7 +122,8 @@ public sealed class PlainTextDisplay(TextWriter output, string prefix = "[displa
         var line = prefix + Format(screen);
         lock (_gate)
         {
-            _history.Add(screen);
+            _current = screen;
+            _history?.Add(screen);
             output.WriteLine(line);
         }
 

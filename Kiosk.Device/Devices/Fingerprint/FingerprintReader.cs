@@ -7,7 +7,8 @@ namespace Kiosk.Device.Devices.Fingerprint;
 /// <summary>Identify / verify / enrol / delete on an R30x-family module (hardware-protocols.md §1
 /// "Enrolment" and "Identify"). Every path ends in a typed <see cref="FingerMatch"/> or
 /// <see cref="FingerStatus"/>; the module is (re)initialised lazily: VfyPwd (every variant has it, unlike the
-/// model-specific handshakes), then ReadSysPara for the library capacity and packet size.</summary>
+/// model-specific handshakes), then ReadSysPara for the library capacity and packet size. Again whenever
+/// <see cref="R30xModule.ResyncNeeded"/> says a reply was lost, garbled or the port went away.</summary>
 public sealed class FingerprintReader : IFingerprintReader
 {
     private readonly R30xOptions _options;
@@ -22,10 +23,6 @@ public sealed class FingerprintReader : IFingerprintReader
         _time = time;
         _log = log ?? NullLogger.Instance;
         Module = new R30xModule(port, options, time, log);
-        if (port is ReopeningSerialPort reopening)
-        {
-            reopening.Reconnected += (_, _) => _needsInit = true;
-        }
     }
 
     public R30xModule Module { get; }
@@ -36,6 +33,8 @@ public sealed class FingerprintReader : IFingerprintReader
     /// <summary>VfyPwd + ReadSysPara. Returns the code of the first step that failed.</summary>
     public async Task<R30xCode> InitializeAsync(CancellationToken cancellationToken)
     {
+        // Until this succeeds, operations initialise again: stale parameters must not outlive a failed re-init.
+        _needsInit = true;
         var password = await Module.VerifyPasswordAsync(cancellationToken);
         if (!password.IsOk)
         {
@@ -190,27 +189,29 @@ public sealed class FingerprintReader : IFingerprintReader
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>The lowest slot below the capacity that the index table shows free (§1 "Enrolment": store in a free
+    /// slot from the index table).</summary>
     private async Task<(R30xCode Code, int Slot)> FindFreeSlotAsync(CancellationToken cancellationToken)
     {
-        var capacity = Parameters!.Capacity;
-        for (var page = 0; page * 256 < capacity && page < 4; page++)
+        var (code, used) = await ListSlotsAsync(cancellationToken);
+        if (code != R30xCode.Ok)
         {
-            var (code, table) = await Module.ReadIndexTableAsync(page, cancellationToken);
-            if (code != R30xCode.Ok)
-            {
-                return (code, -1);
-            }
-
-            for (var i = 0; i < 256 && (page * 256) + i < capacity; i++)
-            {
-                if ((table[i / 8] & (1 << (i % 8))) == 0)
-                {
-                    return (R30xCode.Ok, (page * 256) + i);
-                }
-            }
+            return (code, -1);
         }
 
-        return (R30xCode.LibraryFull, -1);
+        // ListSlotsAsync returns the used slots in ascending order: the first gap is the lowest free slot.
+        var free = 0;
+        foreach (var slot in used)
+        {
+            if (slot != free)
+            {
+                break;
+            }
+
+            free++;
+        }
+
+        return free < Parameters!.Capacity ? (R30xCode.Ok, free) : (R30xCode.LibraryFull, -1);
     }
 
     /// <summary>Polls GenImg until a finger is imaged or <paramref name="wait"/> passes, then Img2Tz.</summary>
@@ -255,7 +256,7 @@ public sealed class FingerprintReader : IFingerprintReader
         await _operation.WaitAsync(cancellationToken);
         try
         {
-            if (_needsInit || Parameters is null)
+            if (_needsInit || Module.ResyncNeeded || Parameters is null)
             {
                 var init = await InitializeAsync(cancellationToken);
                 if (init != R30xCode.Ok)
@@ -264,14 +265,9 @@ public sealed class FingerprintReader : IFingerprintReader
                 }
             }
 
-            var result = await operation();
-            if (result.Status is FingerStatus.CommunicationError or FingerStatus.Timeout && result.Detail?.Contains("lifted", StringComparison.Ordinal) != true)
-            {
-                // After a lost reply we cannot know the module's state: verify the password again next time.
-                _needsInit = true;
-            }
-
-            return result;
+            // A lost or garbled reply sets Module.ResyncNeeded (decided where the R30x code is known), so the next
+            // operation verifies the password again; module answers (a finger not lifted, code 26) do not.
+            return await operation();
         }
         finally
         {

@@ -5,49 +5,11 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Kiosk.Device.Devices.Fingerprint;
 
-public sealed record R30xOptions(string Name = "fingerprint")
-{
-    /// <summary>57600 8N1 is the factory default (§1 "Serial").</summary>
-    public int BaudRate { get; init; } = 57600;
-
-    public uint Address { get; init; } = R30xPacket.DefaultAddress;
-
-    /// <summary>0x00000000 for most modules (§1: the R30X library's 0xFFFFFFFF default is wrong).</summary>
-    public uint Password { get; init; }
-
-    /// <summary>Host read timeout: §1 "Timing" gives 1 s (Adafruit) to 2 s (pyfingerprint); a 1:1000 search
-    /// on the R307 takes up to 1 s, so 2 s.</summary>
-    public TimeSpan ReplyTimeout { get; init; } = TimeSpan.FromSeconds(2);
-
-    /// <summary>GenImg polling period while waiting for a finger (an image takes 0.2–0.3 s anyway).</summary>
-    public TimeSpan FingerPollInterval { get; init; } = TimeSpan.FromMilliseconds(100);
-}
-
-public sealed record R30xReply(R30xCode Code, byte[] Data)
-{
-    public bool IsOk => Code == R30xCode.Ok;
-}
-
-/// <summary>ReadSysPara's 16 bytes (§1): status, system id, capacity, security level, address, packet-size
-/// code (0..3 = 32/64/128/256 bytes) and the baud multiplier N (baud = 9600 × N).</summary>
-public sealed record R30xSystemParameters(ushort Status, ushort SystemId, ushort Capacity, ushort SecurityLevel,
-    uint Address, ushort PacketSizeCode, ushort BaudMultiplier)
-{
-    public int PacketBytes => 32 << Math.Min((int)PacketSizeCode, 3);
-
-    public int BaudRate => 9600 * BaudMultiplier;
-
-    public static R30xSystemParameters Parse(ReadOnlySpan<byte> d) => new(
-        BinaryPrimitives.ReadUInt16BigEndian(d), BinaryPrimitives.ReadUInt16BigEndian(d[2..]),
-        BinaryPrimitives.ReadUInt16BigEndian(d[4..]), BinaryPrimitives.ReadUInt16BigEndian(d[6..]),
-        BinaryPrimitives.ReadUInt32BigEndian(d[8..]), BinaryPrimitives.ReadUInt16BigEndian(d[12..]),
-        BinaryPrimitives.ReadUInt16BigEndian(d[14..]));
-}
-
 /// <summary>The instruction set of the ZhianTec R30x/R50x/AS608 family, one method per instruction
 /// (hardware-protocols.md §1). Half duplex: one transaction at a time, each ending in a typed
 /// <see cref="R30xCode"/> — timeouts and corrupt replies included, never an exception for the module's
-/// behaviour (only cancellation escapes).</summary>
+/// behaviour (only cancellation escapes). After a host-side failure (no reply, a corrupt reply, the port gone) the
+/// module's state is unknown: <see cref="ResyncNeeded"/> stays set until a VfyPwd is answered 00 (§1 "Liveness").</summary>
 public sealed class R30xModule : IDisposable
 {
     private readonly ISerialTransport _port;
@@ -58,6 +20,7 @@ public sealed class R30xModule : IDisposable
     private readonly Queue<R30xPacket> _packets = new();
     private readonly byte[] _readBuffer = new byte[512];
     private readonly SemaphoreSlim _lock = new(1, 1);
+    private volatile bool _resyncNeeded = true;
 
     // A UART sends a packet's bytes back to back; 50 ms of silence inside one means it ended.
     private static readonly TimeSpan InterByteGap = TimeSpan.FromMilliseconds(50);
@@ -69,7 +32,17 @@ public sealed class R30xModule : IDisposable
         _time = time;
         _log = log ?? NullLogger.Instance;
         _parser = new R30xPacketParser(options.Address);
+        if (port is ReopeningSerialPort reopening)
+        {
+            // A re-plugged (or power-cycled) module may have a new password state: verify again.
+            reopening.Reconnected += (_, _) => _resyncNeeded = true;
+        }
     }
+
+    /// <summary>True until the first good VfyPwd, and again after a timeout, a corrupt reply, the port disappearing
+    /// or a reconnect: a lost or garbled reply leaves the module's state unknown (it may have run the command, or
+    /// been power-cycled and forgotten the verified password, §1 code 21). A VfyPwd answered 00 clears it.</summary>
+    public bool ResyncNeeded => _resyncNeeded;
 
     public string PortName => _port.Name;
 
@@ -78,11 +51,17 @@ public sealed class R30xModule : IDisposable
     /// <summary>Data packet size for DownChar; set from ReadSysPara (default code 2 = 128 bytes).</summary>
     public int PacketBytes { get; set; } = 128;
 
-    public Task<R30xReply> VerifyPasswordAsync(CancellationToken cancellationToken)
+    public async Task<R30xReply> VerifyPasswordAsync(CancellationToken cancellationToken)
     {
         var pwd = new byte[4];
         BinaryPrimitives.WriteUInt32BigEndian(pwd, _options.Password);
-        return SendAsync(R30xInstruction.VfyPwd, pwd, cancellationToken);
+        var reply = await SendAsync(R30xInstruction.VfyPwd, pwd, cancellationToken);
+        if (reply.IsOk)
+        {
+            _resyncNeeded = false;
+        }
+
+        return reply;
     }
 
     public async Task<(R30xCode Code, R30xSystemParameters? Parameters)> ReadSystemParametersAsync(CancellationToken cancellationToken)
@@ -146,9 +125,6 @@ public sealed class R30xModule : IDisposable
     public async Task<R30xCode> DeleteAsync(int slot, int count, CancellationToken cancellationToken) =>
         (await SendAsync(R30xInstruction.DeleteChar, [Hi(slot), Lo(slot), Hi(count), Lo(count)], cancellationToken)).Code;
 
-    public async Task<R30xCode> EmptyAsync(CancellationToken cancellationToken) =>
-        (await SendAsync(R30xInstruction.Empty, [], cancellationToken)).Code;
-
     public async Task<(R30xCode Code, int Count)> TemplateCountAsync(CancellationToken cancellationToken)
     {
         var reply = await SendAsync(R30xInstruction.TemplateNum, [], cancellationToken);
@@ -177,13 +153,16 @@ public sealed class R30xModule : IDisposable
         await _lock.WaitAsync(cancellationToken);
         try
         {
+            // Any rejected packet or stray byte during the transfer may be a lost data packet (a corrupt header
+            // turns a whole packet into skipped bytes), which would silently shorten the template: refuse it whole.
+            // Counted from before the command: data packets read in the same chunk as the ack are parsed with it.
+            var faultsBefore = TransferFaults();
             var reply = await TransactAsync(R30xPacket.Command(R30xInstruction.UpChar, buffer), cancellationToken);
             if (!reply.IsOk)
             {
                 return (reply.Code, []);
             }
 
-            var checksumErrors = _parser.Statistics.Errors;
             var template = new List<byte>(1536);
             while (true)
             {
@@ -191,14 +170,13 @@ public sealed class R30xModule : IDisposable
                 if (packet is null)
                 {
                     _log.LogWarning("Fingerprint module on {Port}: template upload stopped after {Bytes} bytes (timeout)", _port.Name, template.Count);
-                    return (R30xCode.Timeout, []);
+                    return (Lost(R30xCode.Timeout), []);
                 }
 
-                if (packet.Pid is not (R30xPid.Data or R30xPid.EndOfData) || _parser.Statistics.Errors != checksumErrors)
+                if (packet.Pid is not (R30xPid.Data or R30xPid.EndOfData) || TransferFaults() != faultsBefore)
                 {
-                    // A dropped (corrupt) data packet would silently shorten the template: refuse it whole.
                     _log.LogWarning("Fingerprint module on {Port}: corrupt packet during template upload ({Stats})", _port.Name, _parser.Statistics);
-                    return (R30xCode.BadReply, []);
+                    return (Lost(R30xCode.BadReply), []);
                 }
 
                 template.AddRange(packet.Payload);
@@ -207,6 +185,13 @@ public sealed class R30xModule : IDisposable
                     return (R30xCode.Ok, template.ToArray());
                 }
             }
+        }
+        catch (SerialPortGoneException gone)
+        {
+            // The data packets are read here, outside TransactAsync: the contract (a typed code, never an
+            // exception for the module's behaviour) holds for them too.
+            _log.LogWarning("Fingerprint module on {Port} is gone during a template upload: {Reason}", _port.Name, gone.Reason);
+            return (Lost(R30xCode.PortGone), []);
         }
         finally
         {
@@ -245,7 +230,7 @@ public sealed class R30xModule : IDisposable
         catch (SerialPortGoneException gone)
         {
             _log.LogWarning("Fingerprint module on {Port} is gone: {Reason}", _port.Name, gone.Reason);
-            return R30xCode.PortGone;
+            return Lost(R30xCode.PortGone);
         }
         finally
         {
@@ -286,13 +271,13 @@ public sealed class R30xModule : IDisposable
             if (ack is null)
             {
                 _log.LogWarning("Fingerprint module on {Port}: no reply to {Instruction} within {Timeout}", _port.Name, instruction, _options.ReplyTimeout);
-                return new R30xReply(R30xCode.Timeout, []);
+                return new R30xReply(Lost(R30xCode.Timeout), []);
             }
 
             if (ack.Pid != R30xPid.Ack || ack.Payload.Length == 0)
             {
                 _log.LogWarning("Fingerprint module on {Port}: expected an ack to {Instruction}, got PID {Pid}", _port.Name, instruction, ack.Pid);
-                return new R30xReply(R30xCode.BadReply, []);
+                return new R30xReply(Lost(R30xCode.BadReply), []);
             }
 
             var code = R30xCodes.FromByte(ack.Payload[0]);
@@ -306,7 +291,7 @@ public sealed class R30xModule : IDisposable
         catch (SerialPortGoneException gone)
         {
             _log.LogWarning("Fingerprint module on {Port} is gone during {Instruction}: {Reason}", _port.Name, instruction, gone.Reason);
-            return new R30xReply(R30xCode.PortGone, []);
+            return new R30xReply(Lost(R30xCode.PortGone), []);
         }
     }
 
@@ -365,6 +350,15 @@ public sealed class R30xModule : IDisposable
 
         return _packets.Dequeue();
     }
+
+    /// <summary>A host-side failure: the module's state is unknown until the next good VfyPwd.</summary>
+    private R30xCode Lost(R30xCode code)
+    {
+        _resyncNeeded = true;
+        return code;
+    }
+
+    private long TransferFaults() => _parser.Statistics.Errors + _parser.Statistics.GarbageBytes;
 
     private static byte Hi(int value) => (byte)(value >> 8);
 

@@ -77,12 +77,6 @@ public sealed class Ssd1306 : IDisposable
 
     public void PushFrame(FrameBuffer frame) => PushFrame(ToPages(frame));
 
-    /// <summary>Contrast 0..255 (command 81 xx).</summary>
-    public void SetContrast(byte contrast) => SendCommands([0x81, contrast]);
-
-    /// <summary>Display off (AE) to save the panel at night, on (AF).</summary>
-    public void SetDisplayOn(bool on) => SendCommands([on ? (byte)0xAF : (byte)0xAE]);
-
     /// <summary>Row-major 1-bit frame → GDDRAM layout (§6): byte index = page*128 + x, page = y>>3, bit = y&amp;7 with
     /// bit 0 the top row of the page.</summary>
     public static byte[] ToPages(FrameBuffer frame)

@@ -29,9 +29,6 @@ public sealed class Ssd1306Display : IDisplay, IDisposable
 
     public int Failures => Volatile.Read(ref _failures);
 
-    /// <summary>The frame last pushed successfully (null before the first).</summary>
-    public FrameBuffer? Shown => _shown?.Clone();
-
     /// <summary>Opens /dev/i2c-N at the address through i2c-dev.</summary>
     public static Ssd1306Display Open(string busPath, int address, IGlyphSource glyphs, ILogger? log = null)
     {

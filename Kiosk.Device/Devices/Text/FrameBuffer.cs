@@ -65,13 +65,6 @@ public sealed class FrameBuffer : IEquatable<FrameBuffer>
         return count;
     }
 
-    public FrameBuffer Clone()
-    {
-        var copy = new FrameBuffer(Width, Height);
-        _bits.CopyTo(copy._bits, 0);
-        return copy;
-    }
-
     public bool Equals(FrameBuffer? other) =>
         other is not null && other.Width == Width && other.Height == Height && other._bits.AsSpan().SequenceEqual(_bits);
 

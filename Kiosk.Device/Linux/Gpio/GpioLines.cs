@@ -46,21 +46,6 @@ public sealed class GpioLines : IDisposable
         SetValues(value ? bit : 0, bit);
     }
 
-    /// <summary>Reads the logical values (active-low already applied by the kernel) of the lines in the mask.</summary>
-    public ulong GetValues(ulong mask)
-    {
-        Span<byte> buffer = stackalloc byte[GpioV2Abi.LineValuesSize];
-        GpioV2Abi.EncodeLineValues(buffer, 0, mask);
-        lock (_gate)
-        {
-            _file.Ioctl(GpioV2Abi.LineGetValuesIoctl, buffer);
-        }
-
-        return BitConverter.ToUInt64(buffer) & mask;
-    }
-
-    public bool Get(int offset) => GetValues(1UL << IndexOf(offset)) != 0;
-
     /// <summary>Waits up to <paramref name="timeout"/> for edge events and returns those available (empty on timeout).
     /// The kernel returns whole 48-byte events, several per read when they queued up.</summary>
     public IReadOnlyList<GpioEdgeEvent> ReadEvents(TimeSpan timeout)

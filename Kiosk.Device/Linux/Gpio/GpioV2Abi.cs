@@ -42,7 +42,6 @@ public static class GpioV2Abi
     public const uint GetChipInfoIoctl = 0x8044B401;      // _IOR(0xB4, 0x01, struct gpiochip_info)
     public const uint GetLineIoctl = 0xC250B407;          // _IOWR(0xB4, 0x07, struct gpio_v2_line_request)
     public const uint LineSetValuesIoctl = 0xC010B40F;    // _IOWR(0xB4, 0x0F, struct gpio_v2_line_values)
-    public const uint LineGetValuesIoctl = 0xC010B40E;    // _IOWR(0xB4, 0x0E, struct gpio_v2_line_values)
 
     public const int ChipInfoSize = 68;
     public const int LineRequestSize = 592;

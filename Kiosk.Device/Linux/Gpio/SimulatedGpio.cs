@@ -5,7 +5,8 @@ namespace Kiosk.Device.Linux.Gpio;
 
 /// <summary>A GPIO chip in memory for `--simulate` and the probe's `--simulate`: it decodes the same v2 request and
 /// value structs the kernel would (hardware-protocols.md §5) and reports each line change, so the buzzer and LED
-/// patterns can be watched on a machine without a header. Button edges are injected with <see cref="Edge"/>.</summary>
+/// patterns can be watched on a machine without a header. Outputs only: nothing presses a simulated button, so an
+/// input line never reports an edge and a watch on it waits out its time.</summary>
 public sealed class SimulatedGpio : IGpioFiles
 {
     private readonly Lock _gate = new();
@@ -31,19 +32,6 @@ public sealed class SimulatedGpio : IGpioFiles
         lock (_gate)
         {
             return _levels.TryGetValue(offset, out var level) && level;
-        }
-    }
-
-    /// <summary>Queues an edge on every requested input line at <paramref name="offset"/> that listens for it.</summary>
-    public void Edge(int offset, GpioEdge edge, ulong timestampNs)
-    {
-        lock (_gate)
-        {
-            _levels[offset] = edge == GpioEdge.Rising;
-            foreach (var line in _lines.Values)
-            {
-                line.Queue(offset, edge, timestampNs);
-            }
         }
     }
 
@@ -122,11 +110,10 @@ public sealed class SimulatedGpio : IGpioFiles
                 offsets[i] = BinaryPrimitives.ReadInt32LittleEndian(argument[(i * 4)..]);
             }
 
-            var flags = (GpioLineFlags)BinaryPrimitives.ReadUInt64LittleEndian(argument[GpioV2Abi.ConfigFlagsOffset..]);
             LineFile line;
             lock (chip._gate)
             {
-                line = new LineFile(chip, chip._nextFd++, offsets, flags);
+                line = new LineFile(chip, chip._nextFd++, offsets);
                 chip._lines[line.Fd] = line;
             }
 
@@ -143,38 +130,13 @@ public sealed class SimulatedGpio : IGpioFiles
         }
     }
 
-    private sealed class LineFile(SimulatedGpio chip, int fd, int[] offsets, GpioLineFlags flags) : IGpioFile
+    private sealed class LineFile(SimulatedGpio chip, int fd, int[] offsets) : IGpioFile
     {
-        private readonly Queue<byte[]> _events = new();
-        private readonly SemaphoreSlim _ready = new(0);
-        private uint _seqno;
+        private readonly ManualResetEventSlim _closed = new();
 
         public int Fd { get; } = fd;
 
         public string Path => string.Create(CultureInfo.InvariantCulture, $"simulated line fd {Fd}");
-
-        public void Queue(int offset, GpioEdge edge, ulong timestampNs)
-        {
-            var wanted = edge == GpioEdge.Rising ? GpioLineFlags.EdgeRising : GpioLineFlags.EdgeFalling;
-            if (!offsets.Contains(offset) || (flags & wanted) == 0)
-            {
-                return;
-            }
-
-            var bytes = new byte[GpioV2Abi.LineEventSize];
-            BinaryPrimitives.WriteUInt64LittleEndian(bytes, timestampNs);
-            BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(8), (uint)edge);
-            BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(12), (uint)offset);
-            _seqno++;
-            BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(16), _seqno);
-            BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(20), _seqno);
-            lock (_events)
-            {
-                _events.Enqueue(bytes);
-            }
-
-            _ready.Release();
-        }
 
         public void Ioctl(uint request, Span<byte> argument)
         {
@@ -186,27 +148,15 @@ public sealed class SimulatedGpio : IGpioFiles
             chip.Apply(offsets, BinaryPrimitives.ReadUInt64LittleEndian(argument), BinaryPrimitives.ReadUInt64LittleEndian(argument[8..]));
         }
 
+        /// <summary>No edge ever comes: block for the timeout like poll(2) on a quiet line (a caller polling in
+        /// slices must not spin), or until the line is closed.</summary>
         public bool WaitReadable(TimeSpan timeout)
         {
-            if (!_ready.Wait(timeout))
-            {
-                return false;
-            }
-
-            _ready.Release();
-            return true;
+            _closed.Wait(timeout);
+            return false;
         }
 
-        public int Read(Span<byte> buffer)
-        {
-            _ready.Wait();
-            lock (_events)
-            {
-                var bytes = _events.Dequeue();
-                bytes.CopyTo(buffer);
-                return bytes.Length;
-            }
-        }
+        public int Read(Span<byte> buffer) => 0;
 
         public void Dispose()
         {
@@ -214,6 +164,8 @@ public sealed class SimulatedGpio : IGpioFiles
             {
                 chip._lines.Remove(Fd);
             }
+
+            _closed.Set();
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 
@@ -95,9 +96,15 @@ public sealed class EvdevDevice : IAsyncDisposable
 
 /// <summary>A read-only stream over a non-blocking fd that waits with poll() in short slices, so a cancelled read
 /// returns within a slice (a plain blocking read on a keyboard would wait for the next key for ever).</summary>
+/// <remarks>Asynchronous reads wait on this stream's one long-lived waiter thread, like <c>LinuxSerialPort</c>'s:
+/// never on a pool thread (an idle keypad waits for hours, and waits parked on the pool starve it: the serial
+/// port's "first VfyPwd gets no reply" came from exactly that), and not on a new thread per read either.</remarks>
 internal sealed unsafe class FdReadStream(int fd, string path) : Stream
 {
     private static readonly int SliceMs = 200;
+    private readonly Lock _gate = new();
+    private readonly BlockingCollection<PendingRead> _reads = new();
+    private Thread? _waiter;
     private int _fd = fd;
 
     public override bool CanRead => true;
@@ -122,12 +129,24 @@ internal sealed unsafe class FdReadStream(int fd, string path) : Stream
 
     public override int Read(Span<byte> buffer) => ReadCore(buffer, CancellationToken.None);
 
-    // The wait runs on a thread of its own (LongRunning), never on a pool thread: an idle keypad waits for hours, and
-    // waits parked on the pool starve it (the serial port's "first VfyPwd gets no reply" came from exactly that).
-    // One short-lived thread per read is cheap at typing speed.
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        new(Task.Factory.StartNew(() => ReadCore(buffer.Span, cancellationToken), cancellationToken,
-            TaskCreationOptions.LongRunning, TaskScheduler.Default));
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        // The reader's continuation runs on the pool, not on the waiter: key handling must not hold up the next wait.
+        var pending = new PendingRead(buffer, cancellationToken, new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously));
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_fd < 0, this);
+            _reads.Add(pending, CancellationToken.None);
+            if (_waiter is null)
+            {
+                _waiter = new Thread(WaitLoop) { IsBackground = true, Name = "evdev " + path };
+                _waiter.Start();
+            }
+        }
+
+        return new ValueTask<int>(pending.Done.Task);
+    }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
@@ -144,13 +163,47 @@ internal sealed unsafe class FdReadStream(int fd, string path) : Stream
 
     protected override void Dispose(bool disposing)
     {
-        var fd = Interlocked.Exchange(ref _fd, -1);
-        if (fd >= 0)
+        lock (_gate)
         {
-            _ = Libc.Close(fd);
+            var fd = Interlocked.Exchange(ref _fd, -1);
+            if (fd >= 0)
+            {
+                _ = Libc.Close(fd);
+                // The waiter finishes the read in hand (it sees the closed fd within a slice) and the queued ones,
+                // then ends.
+                _reads.CompleteAdding();
+                if (_waiter is null)
+                {
+                    _reads.Dispose();
+                }
+            }
         }
 
         base.Dispose(disposing);
+    }
+
+    /// <summary>The waiter thread: serves reads one at a time, in order (a device has one event stream).</summary>
+    private void WaitLoop()
+    {
+        foreach (var read in _reads.GetConsumingEnumerable())
+        {
+            try
+            {
+                read.Done.TrySetResult(ReadCore(read.Buffer.Span, read.Token));
+            }
+            catch (OperationCanceledException) when (read.Token.IsCancellationRequested)
+            {
+                read.Done.TrySetCanceled(read.Token);
+            }
+            catch (Exception ex)
+            {
+                // Handed to the reader as a direct call would have thrown it (IOException for an unplugged device,
+                // ObjectDisposedException after Dispose); an exception must never end this thread.
+                read.Done.TrySetException(ex);
+            }
+        }
+
+        _reads.Dispose();
     }
 
     private int ReadCore(Span<byte> buffer, CancellationToken cancellationToken)
@@ -195,4 +248,6 @@ internal sealed unsafe class FdReadStream(int fd, string path) : Stream
             }
         }
     }
+
+    private sealed record PendingRead(Memory<byte> Buffer, CancellationToken Token, TaskCompletionSource<int> Done);
 }

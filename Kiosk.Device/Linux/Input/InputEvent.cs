@@ -46,7 +46,8 @@ public sealed record InputEventLayout(int Size, int TimeFieldSize)
             BinaryPrimitives.ReadInt32LittleEndian(bytes[(TypeOffset + 4)..]));
     }
 
-    /// <summary>The inverse of <see cref="Decode"/>, for emulated keyboards (--simulate) and benchmarks.</summary>
+    /// <summary>The inverse of <see cref="Decode"/>. Only the tests use it, to write the bytes a keyboard would
+    /// (the product reads input_event and never writes one).</summary>
     public void Encode(InputEvent inputEvent, Span<byte> bytes)
     {
         bytes[..Size].Clear();

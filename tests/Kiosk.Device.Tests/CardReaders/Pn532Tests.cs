@@ -229,7 +229,7 @@ public sealed class Pn532Tests
     [Fact]
     public void Presence_uses_the_injected_clock_and_an_empty_poll_ends_a_presentation()
     {
-        var clock = new ManualClock();
+        var clock = new ManualTimeProvider(DateTimeOffset.UnixEpoch);
         var reader = new Pn532Reader(InMemorySerialPair.Create("x").Host, new Pn532Options(), clock);
         var card = new Pn532Target([4, 3, 2, 1], 0x0004, 0x08);
         Assert.Equal("04030201", reader.Accept(card)!.CardId);

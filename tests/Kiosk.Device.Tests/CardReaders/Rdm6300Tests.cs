@@ -79,7 +79,7 @@ public sealed class Rdm6300Tests
     [Fact]
     public async Task A_card_held_in_the_field_is_reported_once_and_again_after_it_was_taken_away()
     {
-        var clock = new ManualClock();
+        var clock = new ManualTimeProvider(DateTimeOffset.UnixEpoch);
         await using var pty = await SocatPty.StartAsync();
         await using var reader = new Rdm6300Reader(LinuxSerialPort.Open(pty.HostPath, 9600), new Rdm6300Options(), clock);
         using var emulator = new Rdm6300Emulator(LinuxSerialPort.Open(pty.DevicePath, 9600), clock) { RepeatInterval = TimeSpan.Zero };
@@ -108,7 +108,7 @@ public sealed class Rdm6300Tests
     [Fact]
     public async Task Garbage_bad_checksums_and_truncated_frames_on_the_line_are_counted_and_the_next_card_reads()
     {
-        var clock = new ManualClock();
+        var clock = new ManualTimeProvider(DateTimeOffset.UnixEpoch);
         await using var pty = await SocatPty.StartAsync();
         await using var reader = new Rdm6300Reader(LinuxSerialPort.Open(pty.HostPath, 9600), new Rdm6300Options(CardIdFormat.Decimal10), clock);
         using var emulator = new Rdm6300Emulator(LinuxSerialPort.Open(pty.DevicePath, 9600), clock);
@@ -131,7 +131,8 @@ public sealed class Rdm6300Tests
     [Fact]
     public void Presence_uses_the_injected_clock_a_repeat_within_half_a_second_is_the_same_presentation()
     {
-        var clock = new ManualClock();
+        var clock = new ManualTimeProvider(DateTimeOffset.UnixEpoch);
+        clock.Advance(TimeSpan.FromHours(1)); // a monotonic clock an hour after boot, not at zero
         var reader = new Rdm6300Reader(InMemorySerialPair.Create("x").Host, new Rdm6300Options(), clock);
         var tag = Convert.FromHexString("0A0018C3F2");
         Assert.NotNull(reader.Accept(tag));

@@ -52,7 +52,7 @@ public sealed class ConsoleDisplayTests
     public async Task The_plain_display_prints_the_lines_and_keeps_the_last_screen()
     {
         var output = new StringWriter();
-        var display = new PlainTextDisplay(output);
+        var display = new PlainTextDisplay(output, keepHistory: true);
 
         await display.ShowAsync(Screen.Of("未登记的卡", "0001623026"), CancellationToken.None);
         await display.ShowAsync(Screen.Of("已签到 07:58"), CancellationToken.None);
@@ -60,6 +60,20 @@ public sealed class ConsoleDisplayTests
         Assert.Equal("[display] 未登记的卡 | 0001623026\n[display] 已签到 07:58\n", output.ToString().ReplaceLineEndings("\n"));
         Assert.Equal(["已签到 07:58"], display.Current!.Lines);
         Assert.Equal(2, display.History.Count);
+    }
+
+    [Fact]
+    public async Task Without_being_asked_the_plain_display_keeps_only_the_last_screen_not_a_growing_history()
+    {
+        // `kiosk run --simulate` shows screens for days: a history there would grow without bound.
+        var display = new PlainTextDisplay(TextWriter.Null);
+
+        await display.ShowAsync(Screen.Of("未登记的卡"), CancellationToken.None);
+        await display.ShowAsync(Screen.Of("已签到 07:58"), CancellationToken.None);
+
+        Assert.Equal(["已签到 07:58"], display.Current!.Lines);
+        var error = Assert.Throws<InvalidOperationException>(() => display.History);
+        Assert.Contains("keepHistory", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

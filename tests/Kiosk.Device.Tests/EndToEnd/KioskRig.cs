@@ -102,7 +102,7 @@ internal sealed class KioskRig : IAsyncDisposable
         var fingerReader = new FingerprintReader(LinuxSerialPort.Open(fingerPty.HostPath, 57600),
             new R30xOptions { ReplyTimeout = TimeSpan.FromSeconds(2), FingerPollInterval = TimeSpan.FromMilliseconds(20) }, TimeProvider.System);
         Assert.True(await KioskHost.WarmUpAsync(fingerReader, NullLogger.Instance, CancellationToken.None), "the R30x emulator never answered");
-        var display = new PlainTextDisplay(TextWriter.Null);
+        var display = new PlainTextDisplay(TextWriter.Null, keepHistory: true);
         var signal = new RecordingSignal();
         var devices = new KioskDevices([reader], fingerReader, display, null, signal);
         var inputs = new InputHub(time, NullLogger.Instance);

@@ -108,9 +108,22 @@ public sealed class GpioV2Tests
     public void On_a_machine_without_gpio_chips_the_real_files_say_so_clearly()
     {
         var files = new LinuxGpioFiles();
-        if (files.ChipPaths().Count > 0)
+        var paths = files.ChipPaths();
+        if (paths.Count > 0)
         {
-            return; // a Pi or a machine with GPIO: covered by the field probe instead
+            // A Pi or another machine with GPIO: the header chip opens by its label, or the error names every chip seen.
+            try
+            {
+                using var header = GpioChip.OpenHeader(files);
+                Assert.Contains(header.Info.Label, GpioV2Abi.HeaderChipLabels);
+                Assert.Contains(header.Path, paths);
+            }
+            catch (GpioException ex)
+            {
+                Assert.All(paths, path => Assert.Contains(path, ex.Message, StringComparison.Ordinal));
+            }
+
+            return;
         }
 
         var error = Assert.Throws<GpioException>(() => GpioChip.OpenHeader(files));

@@ -284,7 +284,7 @@ internal sealed class JammableDisplay : IDisplay
     private readonly Lock gate = new();
     private TaskCompletionSource? jam;
 
-    public PlainTextDisplay Inner { get; } = new(TextWriter.Null);
+    public PlainTextDisplay Inner { get; } = new(TextWriter.Null, keepHistory: true);
 
     /// <summary>Completes when a write got stuck.</summary>
     public TaskCompletionSource StuckSignal { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -132,6 +132,58 @@ public sealed class EvdevTests
     }
 
     [Fact]
+    public async Task A_cancelled_wait_on_a_quiet_device_ends_and_the_next_read_still_gets_the_keys()
+    {
+        // A FIFO stands in for /dev/input/eventN: opened the same way (O_NONBLOCK, poll), it stays quiet until written.
+        var directory = Directory.CreateTempSubdirectory("kiosk-evdev-");
+        var path = Path.Combine(directory.FullName, "event-kbd");
+        try
+        {
+            using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [path]))
+            {
+                await mkfifo.WaitForExitAsync();
+                Assert.Equal(0, mkfifo.ExitCode);
+            }
+
+            await using var device = EvdevDevice.Open(path, grab: false, InputEventLayout.Bits64);
+            await using var keyboard = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, bufferSize: 1);
+
+            using (var quiet = new CancellationTokenSource(TimeSpan.FromMilliseconds(300)))
+            {
+                await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+                {
+                    await foreach (var unexpected in device.Reader.ReadEventsAsync(quiet.Token))
+                    {
+                        Assert.Fail($"no key was typed, got {unexpected}");
+                    }
+                });
+            }
+
+            await keyboard.WriteAsync(EventBytes.Typed64("7\n"));
+            await keyboard.FlushAsync();
+            var downs = new List<ushort>();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await foreach (var e in device.Reader.ReadEventsAsync(timeout.Token))
+            {
+                if (e.IsKeyDown)
+                {
+                    downs.Add(e.Code);
+                    if (KeyCodes.IsEnter(e.Code))
+                    {
+                        break;
+                    }
+                }
+            }
+
+            Assert.Equal(EventBytes.Codes("7\n"), downs);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void Keypad_codes_and_top_row_codes_give_the_same_digits()
     {
         ushort[] keypad = [82, 79, 80, 81, 75, 76, 77, 71, 72, 73];

@@ -1,5 +1,5 @@
 using Kiosk.Device.Linux.Input;
-using Kiosk.Device.Tests.Signal;
+using Kiosk.Device.Tests.TestSupport;
 
 namespace Kiosk.Device.Tests.Input;
 

@@ -4,7 +4,7 @@ using FsCheck.Fluent;
 using Kiosk.Device.Devices;
 using Kiosk.Device.Devices.UsbCardReader;
 using Kiosk.Device.Linux.Input;
-using Kiosk.Device.Tests.Signal;
+using Kiosk.Device.Tests.TestSupport;
 
 namespace Kiosk.Device.Tests.Input;
 

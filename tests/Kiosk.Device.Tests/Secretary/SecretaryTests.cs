@@ -28,7 +28,7 @@ public sealed class SecretaryTests
     {
         using var temp = new TempJournal();
         var time = new ManualTime(Monday);
-        var display = new PlainTextDisplay(TextWriter.Null);
+        var display = new PlainTextDisplay(TextWriter.Null, keepHistory: true);
         var (kiosk, flow) = await BuildAsync(temp, time, display, [Zhang, Secretary]);
         using var stop = new CancellationTokenSource();
         await flow.StartAsync(stop.Token);

@@ -3,6 +3,7 @@ using Kiosk.Device.Devices.Signal;
 using Kiosk.Device.Linux.Gpio;
 using Kiosk.Device.Tests.Display;
 using Kiosk.Device.Tests.Gpio;
+using Kiosk.Device.Tests.TestSupport;
 
 namespace Kiosk.Device.Tests.Signal;
 
@@ -151,8 +152,26 @@ public sealed class SignalTests
     [Fact]
     public async Task The_gpio_probe_without_a_header_chip_fails_with_what_it_found()
     {
-        if (new LinuxGpioFiles().ChipPaths().Count > 0)
+        var paths = new LinuxGpioFiles().ChipPaths();
+        if (paths.Count > 0)
         {
+            // A machine with GPIO chips: the probe either finds the header chip and plays, or names every chip it saw.
+            var (found, output, seen) = await ProbeRunner.RunAsync("gpio", "--pattern", "success");
+            if (found == 0)
+            {
+                Assert.Contains("chip: ", output, StringComparison.Ordinal);
+                Assert.EndsWith("OK", output.TrimEnd(), StringComparison.Ordinal);
+            }
+            else
+            {
+                Assert.Equal(1, found);
+                Assert.StartsWith("gpio probe failed: ", seen, StringComparison.Ordinal);
+                if (seen.Contains("No GPIO chip labelled", StringComparison.Ordinal))
+                {
+                    Assert.All(paths, path => Assert.Contains(path, seen, StringComparison.Ordinal));
+                }
+            }
+
             return;
         }
 

@@ -1,4 +1,4 @@
-namespace Kiosk.Device.Tests.Signal;
+namespace Kiosk.Device.Tests.TestSupport;
 
 /// <summary>A TimeProvider that only moves when the test says so. Timers due within an <see cref="Advance"/> fire in
 /// due order, on the test's thread, with the clock set to their due time (a timer created in a callback counts too).</summary>
