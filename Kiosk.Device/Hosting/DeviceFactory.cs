@@ -68,7 +68,8 @@ internal static class DeviceFactory
         }
     }
 
-    private sealed class SilentSignal : ISignal
+    /// <summary>No buzzer or LEDs (missing GPIO, benchmarks).</summary>
+    internal sealed class SilentSignal : ISignal
     {
         public void Success()
         {

@@ -12,6 +12,7 @@ using Kiosk.Device.Journal;
 using Kiosk.Device.Linux.Serial;
 using Kiosk.Device.Punching;
 using Kiosk.Device.Secretary;
+using Kiosk.Device.Tests.TestSupport;
 using Kiosk.Sync.Contract;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -44,11 +45,11 @@ internal static class PunchPath
             JsonSerializer.SerializeToElement(new OfficeRoster("office-1", "r", workers, []), new JsonSerializerOptions(JsonSerializerDefaults.Web)), null, null, null),
             CancellationToken.None);
 
-        await using var pty = await Socat.StartAsync(directory);
+        await using var pty = await SocatPty.StartAsync();
         using var emulator = new Rdm6300Emulator(LinuxSerialPort.Open(pty.DevicePath, Rdm6300Options.BaudRate), time);
         var reader = new Rdm6300Reader(LinuxSerialPort.Open(pty.HostPath, Rdm6300Options.BaudRate), new Rdm6300Options(CardIdFormat.Decimal10), time);
         var display = new TimingDisplay();
-        var devices = new KioskDevices([reader], null, display, null, new NoSignal());
+        var devices = new KioskDevices([reader], null, display, null, new DeviceFactory.SilentSignal());
         var inputs = new InputHub(time, NullLogger.Instance);
         var kiosk = new KioskContext(journal, clock, config, devices, inputs, options, time, NullLogger.Instance);
         using var flow = new PunchFlow(kiosk, new SecretaryMode(kiosk), new Liveness(time));
@@ -114,56 +115,4 @@ internal static class PunchPath
         }
     }
 
-    private sealed class NoSignal : ISignal
-    {
-        public void Success()
-        {
-        }
-
-        public void Refusal()
-        {
-        }
-
-        public void Attention()
-        {
-        }
-    }
-}
-
-/// <summary>A socat pty pair for the bench (Debian package socat).</summary>
-internal sealed class Socat : IAsyncDisposable
-{
-    private readonly Process process;
-
-    private Socat(Process process, string host, string device)
-    {
-        this.process = process;
-        HostPath = host;
-        DevicePath = device;
-    }
-
-    public string HostPath { get; }
-
-    public string DevicePath { get; }
-
-    public static async Task<Socat> StartAsync(string directory)
-    {
-        var host = Path.Combine(directory, "pty-host");
-        var device = Path.Combine(directory, "pty-device");
-        var process = Process.Start(new ProcessStartInfo("socat", ["pty,raw,echo=0,link=" + host, "pty,raw,echo=0,link=" + device]) { UseShellExecute = false })
-            ?? throw new InvalidOperationException("socat did not start (apt-get install socat).");
-        for (var i = 0; i < 100 && !(File.Exists(host) && File.Exists(device)); i++)
-        {
-            await Task.Delay(20);
-        }
-
-        return new Socat(process, host, device);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        process.Kill();
-        await process.WaitForExitAsync();
-        process.Dispose();
-    }
 }

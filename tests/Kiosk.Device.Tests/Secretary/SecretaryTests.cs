@@ -27,7 +27,7 @@ public sealed class SecretaryTests
     public async Task Secretary_mode_times_out_to_the_idle_screen_on_the_injected_clock()
     {
         using var temp = new TempJournal();
-        var time = new ManualTime(Monday);
+        var time = new Hosting.SteppedTime(Monday);
         var display = new PlainTextDisplay(TextWriter.Null, keepHistory: true);
         var (kiosk, flow) = await BuildAsync(temp, time, display, [Zhang, Secretary]);
         using var stop = new CancellationTokenSource();
@@ -37,8 +37,11 @@ public sealed class SecretaryTests
         kiosk.Inputs.Post(new KeyInput(new KeyPress(KeyKind.Menu)));
         await WaitForAsync(display, s => s.Lines.Contains("请刷书记胸卡"));
         var before = display.History.Count;
+        var timers = time.Created;
         time.Advance(TimeSpan.FromSeconds(59));
-        await Task.Yield();
+        // The mode has handled the step once it waits again (a new timer): had it timed out, the idle screen would
+        // already be shown by then.
+        await Hosting.SteppedTime.WaitUntilAsync(() => time.Created > timers, "secretary mode waiting again after 59 s");
         Assert.DoesNotContain(display.History.Skip(before), KioskRig.IsIdle);
 
         time.Advance(TimeSpan.FromSeconds(2));
@@ -85,7 +88,7 @@ public sealed class SecretaryTests
 
     private static KeyPress D(char c) => new(KeyKind.Digit, c);
 
-    private static async Task<(KioskContext Kiosk, PunchFlow Flow)> BuildAsync(TempJournal temp, ManualTime time, IDisplay display, IReadOnlyList<Worker> workers)
+    private static async Task<(KioskContext Kiosk, PunchFlow Flow)> BuildAsync(TempJournal temp, TimeProvider time, IDisplay display, IReadOnlyList<Worker> workers)
     {
         var clock = new ClockGuard(time, new FakeClockSources { Synchronised = true }, new ClockOptions(TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai"), false, TimeSpan.FromHours(1)), NullLogger.Instance);
         clock.Attach(temp.Journal);
