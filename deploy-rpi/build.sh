@@ -64,8 +64,9 @@ verify_archive() {
       problems=1
     fi
   done
+  # doc/README.md is the operator's guide both units name in Documentation= (the installers copy it to /opt).
   for f in install uninstall lib.sh systemd/kiosk.service.in udev/99-kiosk.rules.in config/kiosk.json.in \
-           centre/install-centre centre/make-certs centre/kiosk-central.service.in; do
+           centre/install-centre centre/make-certs centre/kiosk-central.service.in doc/README.md; do
     grep -qx "$top/$f" <<<"$listing" || { echo "MISSING: $top/$f" >&2; problems=1; }
   done
   [ "$problems" -eq 0 ] || die "archive '$archive' is incomplete (see above); do not ship it" 1
@@ -123,7 +124,6 @@ cp -a "$here/install" "$here/uninstall" "$here/lib.sh" "$here/systemd" "$here/ud
 mkdir -p "$stage/centre"
 cp -a "$here/centre/." "$stage/centre/"
 [ ! -f "$here/README.md" ] || cp "$here/README.md" "$stage/README.md"
-mkdir -p "$stage/doc"
 cp "$repo/README.md" "$stage/doc/README.md"
 printf 'version %s\ncommit %s\n' "$version" "$commit" >"$stage/BUILD-INFO"
 

@@ -38,7 +38,8 @@ trap cleanup EXIT
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 say "building the kiosk and the centre (Release)"
-build="$repo/artifacts/demo-build"
+# The same output folder as scripts/test.sh: after the tests (CI runs both) this only checks it is up to date.
+build="$repo/artifacts/build"
 dotnet build Kiosk.Device/Kiosk.Device.csproj -c Release --artifacts-path "$build" -nologo -v quiet -clp:ErrorsOnly
 dotnet build Kiosk.Central/Kiosk.Central.csproj -c Release --artifacts-path "$build" -nologo -v quiet -clp:ErrorsOnly
 kiosk() { dotnet "$build/bin/Kiosk.Device/release/kiosk.dll" "$@"; }

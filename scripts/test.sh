@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Runs every test of the project (README: "the tests").
-# On a fresh Debian machine it first installs the Debian packages the tests use: a real mosquitto broker,
-# socat for pseudo-terminal pairs, unifont for the display glyphs, sqlite3, shellcheck and systemd-analyze.
+# On a fresh Debian machine it first installs the Debian packages the tests use: a real mosquitto broker (and its
+# client library and tools), socat for pseudo-terminal pairs, unifont for the display glyphs, sqlite3, shellcheck,
+# systemd (systemd-analyze), openssl (make-certs) and procps (kill: the tests stop processes with SIGTERM).
+# The build goes to artifacts/build, where scripts/demo.sh finds it and only has to check it is up to date.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/lib.sh
 . scripts/lib.sh
 
-ensure_debian_packages mosquitto mosquitto-clients libmosquitto1 socat unifont sqlite3 shellcheck systemd openssl
+ensure_debian_packages mosquitto mosquitto-clients libmosquitto1 socat unifont sqlite3 shellcheck systemd openssl procps
 ensure_dotnet
 
 results="${TEST_RESULTS_DIR:-$PWD/artifacts/test-results}"
@@ -15,7 +17,7 @@ rm -rf "$results"
 mkdir -p "$results"
 
 status=0
-dotnet test Kiosk.sln -c Release --logger "trx;LogFilePrefix=results" --results-directory "$results" "$@" || status=$?
+dotnet test Kiosk.sln -c Release --artifacts-path artifacts/build --logger "trx;LogFilePrefix=results" --results-directory "$results" "$@" || status=$?
 
 # One plain closing line over all test assemblies, summed from the TRX files.
 passed=0; failed=0; skipped=0

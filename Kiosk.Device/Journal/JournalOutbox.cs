@@ -73,7 +73,7 @@ internal sealed class JournalOutbox : IOutbox
         var head = journal.Head;
         var acked = Acknowledged;
         var oldest = journal.ReadAfter(acked, 1).FirstOrDefault()?.At;
-        return Task.FromResult(new OutboxStats(head.Sequence, head.LastAt, acked, oldest));
+        return Task.FromResult(new OutboxStats(head.Sequence, acked, oldest));
     }
 
     public async Task FlushAsync(bool evenIfRecent, CancellationToken ct)

@@ -45,7 +45,7 @@ public sealed partial class InboxStore
 
         if (fresh.Count > 0)
         {
-            var batchPk = await InsertBatchAsync(db, tx, batch, source, now, ct);
+            var batchPk = await InsertBatchAsync(db, tx, batch, prepared.SignedBytes, source, now, ct);
             InsertEvents(db, prepared, fresh, batchPk, now);
         }
 
@@ -99,7 +99,7 @@ public sealed partial class InboxStore
     }
 
     private static async Task<long> InsertBatchAsync(SqliteConnection db, SqliteTransaction tx, EventBatch batch,
-        string source, string now, CancellationToken ct)
+        byte[] signedBytes, string source, string now, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand();
         cmd.Transaction = tx;
@@ -111,8 +111,8 @@ public sealed partial class InboxStore
         cmd.Parameters.AddWithValue("$d", batch.DeviceId);
         cmd.Parameters.AddWithValue("$i", batch.BatchId);
         cmd.Parameters.AddWithValue("$s", batch.Signature);
-        cmd.Parameters.AddWithValue("$t", Encoding.UTF8.GetString(
-            BatchSignature.CanonicalBytes(batch.OfficeId, batch.DeviceId, batch.BatchId, batch.Events)));
+        // The very bytes the signature was verified over (PrepareAsync), kept so any event can be re-verified later.
+        cmd.Parameters.AddWithValue("$t", Encoding.UTF8.GetString(signedBytes));
         cmd.Parameters.AddWithValue("$src", source);
         cmd.Parameters.AddWithValue("$r", now);
         return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);

@@ -98,9 +98,11 @@ public sealed partial class InboxStore
 
     /// <summary>A batch that passed every check except the conflict check, which needs the write transaction.</summary>
     /// <remarks><paramref name="Wire"/> holds the envelopes' bytes as received and <paramref name="Slices"/> where each one
-    /// lies (null when the payload's shape is not ours: each envelope is then serialised again to be stored).</remarks>
+    /// lies (null when the payload's shape is not ours: each envelope is then serialised again to be stored).
+    /// <paramref name="SignedBytes"/> are the canonical bytes the signature was verified over, stored as the batch's
+    /// signed_text (built once per batch).</remarks>
     internal sealed record PreparedBatch(EventBatch Batch, string? Topic, ReadOnlyMemory<byte> Wire, IReadOnlyList<Range>? Slices,
-        ReadOnlyMemory<byte> Raw);
+        ReadOnlyMemory<byte> Raw, byte[] SignedBytes);
 
     internal readonly record struct Preparation(PreparedBatch? Ready, StoreResult? Rejected);
 
@@ -174,15 +176,16 @@ public sealed partial class InboxStore
             return await Reject(RejectReasons.Unsigned, "the batch carries no signature");
         }
 
+        var signed = BatchSignature.CanonicalBytes(batch.OfficeId, batch.DeviceId, batch.BatchId, batch.Events);
         using (var key = BatchSignature.ImportPublicKey(device.Value.PublicKeyPem))
         {
-            if (!BatchSignature.Verify(batch, key))
+            if (!BatchSignature.Verify(batch.Signature, signed, key))
             {
                 return await Reject(RejectReasons.BadSignature, "the signature does not verify with the registered key");
             }
         }
 
-        return new(new PreparedBatch(batch, topic, wire, slices, raw), null);
+        return new(new PreparedBatch(batch, topic, wire, slices, raw, signed), null);
     }
 
     /// <summary>Stores a prepared batch in one transaction with the watermark (see <see cref="PrepareRawAsync"/>).</summary>
@@ -262,8 +265,6 @@ public sealed partial class InboxStore
     internal static string Iso(DateTimeOffset t) => t.ToString("O", CultureInfo.InvariantCulture);
 
     /// <summary>Office-local wall time without offset, sortable as text (decision 5: never bucket by UTC).</summary>
-    internal static string LocalText(DateTimeOffset t) => LocalText(t.DateTime);
-
     internal static string LocalText(DateTime t)
     {
         Span<byte> bytes = stackalloc byte[27];

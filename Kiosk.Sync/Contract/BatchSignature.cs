@@ -53,16 +53,23 @@ public static class BatchSignature
     public static bool Verify(EventBatch batch, ECDsa publicKey)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        return Verify(batch.Signature, CanonicalBytes(batch.OfficeId, batch.DeviceId, batch.BatchId, batch.Events), publicKey);
+    }
+
+    /// <summary>true when <paramref name="signature"/> (base64, P1363) is a valid ECDSA P-256 signature of
+    /// <paramref name="canonicalBytes"/> (built by <see cref="CanonicalBytes(string, string, string, IReadOnlyList{JournalEnvelope})"/>
+    /// from the batch it came with) by this key. The centre builds the bytes once: it keeps them as the batch's evidence.</summary>
+    public static bool Verify(string? signature, ReadOnlySpan<byte> canonicalBytes, ECDsa publicKey)
+    {
         ArgumentNullException.ThrowIfNull(publicKey);
-        Span<byte> signature = stackalloc byte[128];
-        if (string.IsNullOrEmpty(batch.Signature)
-            || !Convert.TryFromBase64String(batch.Signature, signature, out var length) || length != 64)
+        Span<byte> decoded = stackalloc byte[128];
+        if (string.IsNullOrEmpty(signature)
+            || !Convert.TryFromBase64String(signature, decoded, out var length) || length != 64)
         {
             return false;
         }
 
-        var bytes = CanonicalBytes(batch.OfficeId, batch.DeviceId, batch.BatchId, batch.Events);
-        return publicKey.VerifyData(bytes, signature[..length], HashAlgorithmName.SHA256,
+        return publicKey.VerifyData(canonicalBytes, decoded[..length], HashAlgorithmName.SHA256,
             DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
     }
 

@@ -8,7 +8,7 @@ namespace Kiosk.Sync.Device;
 public interface IOutbox
 {
     /// <summary>Up to <paramref name="max"/> sealed envelopes with Sequence &gt; <paramref name="afterSequence"/>, in
-    /// ascending sequence order, in wire form (<see cref="WireEnvelope.FromStored"/> turns a stored text into it without
+    /// ascending sequence order, in wire form (<see cref="WireEnvelope.FromStoredUtf8"/> turns a stored text into it without
     /// parsing). Sequences start at 1 and have no gaps (docs/protocol.md, "Sequences").</summary>
     Task<IReadOnlyList<WireEnvelope>> ReadWireAfterAsync(long afterSequence, int max, CancellationToken ct);
 
@@ -30,12 +30,10 @@ public interface IOutbox
 
 /// <summary>The journal's state as the status message reports it.</summary>
 /// <param name="LastSequence">Highest sequence committed in the journal (0 when empty).</param>
-/// <param name="LastEventAt">Office-local time (with offset) of that last event, null when empty.</param>
 /// <param name="AcknowledgedSequence">Highest sequence the centre acknowledged.</param>
 /// <param name="OldestUnacknowledgedAt">Office-local time of the first event after the ack, null when none.</param>
 public sealed record OutboxStats(
     long LastSequence,
-    DateTimeOffset? LastEventAt,
     long AcknowledgedSequence,
     DateTimeOffset? OldestUnacknowledgedAt)
 {

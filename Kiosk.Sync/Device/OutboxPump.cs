@@ -79,7 +79,7 @@ public sealed class OutboxPump : BackgroundService
         MosquittoClient client;
         try
         {
-            var will = await BuildStatusAsync(online: false, stoppingToken);
+            var will = BuildStatus(online: false, await _outbox.GetStatsAsync(stoppingToken));
             client = new MosquittoClient(_options.Mqtt with
             {
                 Will = new MqttWill(Topics.Status(office, device), SyncJson.Serialize(will), 1, true),
@@ -176,7 +176,7 @@ public sealed class OutboxPump : BackgroundService
             }
 
             var batchId = Guid.CreateVersion7(now).ToString("N");
-            // One buffer for every batch of this pump: a fresh ~300 KB array per batch is a large-object allocation.
+            // One buffer for every batch of this pump: a fresh ~200 KB array per batch is a large-object allocation.
             _payload.ResetWrittenCount();
             BatchPayload.Sign(_identity, batchId, rows, _payload);
             if (_sentUpTo == _acked)
@@ -243,9 +243,13 @@ public sealed class OutboxPump : BackgroundService
             await ApplyAckAsync(bestAck, ct);
             // Caught up: say so at once, so the centre's board shows queue 0 and the new "complete up to" now,
             // not one status interval later (a kiosk may be switched off right after it drained).
-            if (_acked >= _sentUpTo && (await _outbox.GetStatsAsync(ct)).LastSequence <= _acked)
+            if (_acked >= _sentUpTo)
             {
-                await PublishStatusAsync(client, ct);
+                var stats = await _outbox.GetStatsAsync(ct); // read once: the caught-up check and the status both use it
+                if (stats.LastSequence <= _acked)
+                {
+                    PublishStatus(client, stats, ct);
+                }
             }
         }
     }
@@ -335,26 +339,29 @@ public sealed class OutboxPump : BackgroundService
         ct.ThrowIfCancellationRequested();
     }
 
-    private async Task PublishStatusAsync(MosquittoClient client, CancellationToken ct)
+    private async Task PublishStatusAsync(MosquittoClient client, CancellationToken ct) =>
+        PublishStatus(client, await _outbox.GetStatsAsync(ct), ct);
+
+    /// <summary>Publishes the retained status built from <paramref name="stats"/>, read just before by the caller.</summary>
+    private void PublishStatus(MosquittoClient client, OutboxStats stats, CancellationToken ct)
     {
-        var status = await BuildStatusAsync(online: true, ct);
+        var status = BuildStatus(online: true, stats);
         _lastStatus = _time.GetUtcNow();
         _ = client.PublishAsync(Topics.Status(status.OfficeId, status.DeviceId), SyncJson.Serialize(status), 1, true, ct)
             .ContinueWith(t => _log.LogWarning(t.Exception, "Publishing the status failed"), CancellationToken.None,
                 TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
     }
 
-    private async Task<DeviceStatus> BuildStatusAsync(bool online, CancellationToken ct)
+    private DeviceStatus BuildStatus(bool online, OutboxStats stats)
     {
-        var stats = await _outbox.GetStatsAsync(ct);
         var now = _time.GetUtcNow().ToOffset(_options.OfficeUtcOffset);
+        // The pump may know a newer ack than the journal reports (one it has not handed over yet).
+        stats = stats with { AcknowledgedSequence = Math.Max(stats.AcknowledgedSequence, Acknowledged) };
         // "Complete up to" (decision 4): every punch is committed before it is shown, so at this instant the journal
         // holds everything up to now, and its last sequence is stats.LastSequence.
         return new DeviceStatus(DeviceStatus.CurrentVersion, _identity.OfficeId, _identity.DeviceId, online, now, now,
-            stats.LastSequence, Math.Max(stats.AcknowledgedSequence, Acknowledged),
-            Math.Max(0, stats.LastSequence - Math.Max(stats.AcknowledgedSequence, Acknowledged)),
-            stats.OldestUnacknowledgedAt, _facts?.Clock ?? ClockQuality.Untrusted, _options.SoftwareVersion,
-            _config?.RunningVersion, _facts?.FreeDiskBytes);
+            stats.LastSequence, stats.AcknowledgedSequence, stats.QueueDepth, stats.OldestUnacknowledgedAt,
+            _facts?.Clock ?? ClockQuality.Untrusted, _options.SoftwareVersion, _config?.RunningVersion, _facts?.FreeDiskBytes);
     }
 
     public override void Dispose()

@@ -67,7 +67,16 @@ public sealed partial class MosquittoClient
                     worst = Math.Max(worst, granted[i]);
                 }
 
-                Complete(client._pendingSubscribes, client._earlySubscribes, mid, worst);
+                // A re-subscribe of HandleConnect has no waiter: answer it here, or it would be parked as "early"
+                // for ever and could later answer a SubscribeAsync that was given the same (wrapped) message id.
+                if (client._resubscribes.TryRemove(mid, out var filter))
+                {
+                    client.HandleResubscribed(filter, worst);
+                }
+                else
+                {
+                    Complete(client._pendingSubscribes, client._earlySubscribes, mid, worst);
+                }
             }
         }
         catch (Exception ex)
@@ -104,11 +113,19 @@ public sealed partial class MosquittoClient
             return;
         }
 
-        // Re-subscribe on every connection (libmosquitto-notes.md: a killed broker forgets subscriptions).
+        // Re-subscribe on every connection (libmosquitto-notes.md: a killed broker forgets subscriptions). Their
+        // SUBACKs are read by this same network thread after this callback returns, so each message id is known
+        // before its answer can arrive. SUBACKs of an earlier connection never come (libmosquitto does not resend a
+        // SUBSCRIBE), so what that connection left unanswered is dropped first.
+        _resubscribes.Clear();
         foreach (var (filter, qos) in _subscriptions)
         {
-            var subRc = Native.Subscribe(_mosq, out _, filter, qos);
-            if (subRc != Native.ErrSuccess)
+            var subRc = Native.Subscribe(_mosq, out var mid, filter, qos);
+            if (subRc == Native.ErrSuccess)
+            {
+                _resubscribes[mid] = filter;
+            }
+            else
             {
                 _log.LogWarning("Re-subscribing {Filter} failed: {Error}", filter, Native.Describe(subRc));
             }
@@ -120,6 +137,21 @@ public sealed partial class MosquittoClient
         _connectionChanges.Writer.TryWrite(true);
         _log.LogInformation("Connected to {Host}:{Port} as {ClientId} (session present: {SessionPresent})",
             _options.Host, _options.Port, _options.ClientId, (flags & 1) != 0);
+    }
+
+    private void HandleResubscribed(string filter, int granted)
+    {
+        if (granted >= 0x80)
+        {
+            // MQTT 5 SUBACK reason codes of 0x80 and above are refusals (e.g. 0x87 not authorised): nothing arrives
+            // on that filter until the next connection tries again.
+            _log.LogWarning("The broker refused the re-subscription to {Filter} of {ClientId}: {Reason}",
+                filter, _options.ClientId, Native.DescribeReason(granted));
+        }
+        else
+        {
+            _log.LogDebug("Re-subscribed to {Filter} (granted QoS {Qos})", filter, granted);
+        }
     }
 
     private void HandleDisconnect(int rc)

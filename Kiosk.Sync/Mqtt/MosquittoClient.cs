@@ -23,6 +23,7 @@ public sealed partial class MosquittoClient : IAsyncDisposable, IDisposable
     private readonly ConcurrentDictionary<int, TaskCompletionSource<int>> _pendingSubscribes = new();
     private readonly ConcurrentDictionary<int, int> _earlySubscribes = new();
     private readonly ConcurrentDictionary<string, int> _subscriptions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<int, string> _resubscribes = new();
     private readonly Lock _lifecycle = new();
     private GCHandle _self;
     private nint _mosq;
@@ -86,6 +87,11 @@ public sealed partial class MosquittoClient : IAsyncDisposable, IDisposable
 
     /// <summary>How many times a connection was accepted; a change means "reconnected since you last looked".</summary>
     public int ConnectCount => Volatile.Read(ref _connectCount);
+
+    /// <summary>Broker answers parked for a caller that has not picked them up yet (see <see cref="Track"/>). Zero once
+    /// every publish and subscribe has returned: anything left would grow with each reconnect and could answer a later
+    /// call that reuses its 16-bit message id.</summary>
+    internal int ParkedResults => _earlyPublishes.Count + _earlySubscribes.Count;
 
     /// <summary>Starts connecting and the library's network thread. Returns at once: a broker that is down is not an
     /// error, the library keeps retrying with backoff (libmosquitto-notes.md, pitfall 6).</summary>

@@ -12,20 +12,23 @@ public static class MosquittoLibrary
 
     static MosquittoLibrary()
     {
-        // Every [LibraryImport] in this assembly names libmosquitto.so.1; route it to the handle we loaded, so a
-        // configured path (e.g. a library shipped beside the program) is the one actually used.
+        // Every [LibraryImport] in this assembly names libmosquitto.so.1; route it to the handle loaded first, so a
+        // configured path (e.g. a library shipped beside the program) replaces the default search. One library per
+        // process: lib_init ran on it, and every client of the process uses it (see EnsureLoaded).
         NativeLibrary.SetDllImportResolver(typeof(MosquittoLibrary).Assembly, Resolve);
     }
 
     /// <summary>Loads the library from <paramref name="libraryPath"/> (a file name searched the usual way, or a path)
-    /// and initialises it. Throws <see cref="MosquittoMissingException"/> when it cannot be loaded.</summary>
-    public static Version EnsureLoaded(string libraryPath = Native.Library)
+    /// and initialises it, the first time in the process. Throws <see cref="MosquittoMissingException"/> when it cannot
+    /// be loaded.</summary>
+    public static void EnsureLoaded(string libraryPath = Native.Library)
     {
         ArgumentException.ThrowIfNullOrEmpty(libraryPath);
         lock (Gate)
         {
             // Always try the requested path, even when a library is already loaded, so a wrong path is reported
-            // instead of silently using whatever was loaded before.
+            // instead of silently working with the library loaded before. A loadable path is only checked then: the
+            // library loaded first stays the one every call goes to (the resolver above), and this handle is let go.
             if (!NativeLibrary.TryLoad(libraryPath, out var handle))
             {
                 throw MosquittoMissingException.ForLibrary(libraryPath, null);
@@ -48,9 +51,6 @@ public static class MosquittoLibrary
                     throw MosquittoMissingException.ForLibrary(libraryPath, ex);
                 }
             }
-
-            _ = Native.LibVersion(out var major, out var minor, out var revision);
-            return new Version(major, minor, revision);
         }
     }
 

@@ -23,13 +23,11 @@ public sealed class MosquittoMissingException : Exception
 
     /// <summary>The error for a library path that failed to load.</summary>
     public static MosquittoMissingException ForLibrary(string libraryPath, Exception? innerException) =>
-        new(Describe(libraryPath), innerException) { LibraryPath = libraryPath };
+        new(Describe(libraryPath), innerException);
 
     private static string Describe(string libraryPath) =>
         $"The MQTT client library '{libraryPath}' could not be loaded: {Advice} (apt-get install libmosquitto1). "
         + "Punches are still recorded offline and are sent once it is installed.";
-
-    public string? LibraryPath { get; private init; }
 }
 
 /// <summary>A libmosquitto call returned an error code (mosquitto.h, enum mosq_err_t).</summary>

@@ -42,7 +42,7 @@ public sealed record MqttTls(string CaFile, string? CertFile, string? KeyFile);
 
 /// <summary>A message received on a subscription. Topic and payload are copies (the library's pointers are valid
 /// only during the callback: libmosquitto-notes.md, pitfall 5).</summary>
-/// <remarks>A large payload (an event batch, ~300 KB) is copied into a pooled buffer: a fresh array of that size is a
+/// <remarks>A large payload (an event batch of 500, ~200 KB) is copied into a pooled buffer: a fresh array of that size is a
 /// large-object-heap allocation, and one per batch made the centre run a full (gen 2) collection every few batches
 /// (bench/Kiosk.Sync.Bench). Whoever consumes such a message calls <see cref="Release"/> when done with it; one that
 /// is never released is simply collected.</remarks>

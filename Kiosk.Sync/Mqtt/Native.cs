@@ -26,9 +26,6 @@ internal static unsafe partial class Native
     [LibraryImport(Library, EntryPoint = "mosquitto_lib_init")]
     public static partial int LibInit();
 
-    [LibraryImport(Library, EntryPoint = "mosquitto_lib_version")]
-    public static partial int LibVersion(out int major, out int minor, out int revision);
-
     [LibraryImport(Library, EntryPoint = "mosquitto_new", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     public static partial nint New(string? id, [MarshalAs(UnmanagedType.U1)] bool cleanSession, nint obj);
 

@@ -8,7 +8,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Kiosk.Sync.Bench;
 
 /// <summary>The kiosk's own journal (Kiosk.Device) as the bench's device side: the backlog is committed punch by punch
-/// through EventJournal.AppendAsync, exactly as the door commits them, and drained through JournalOutbox.</summary>
+/// through EventJournal.AppendAsync, exactly as the door commits them, and drained through JournalOutbox. The sync
+/// tests link this file too (tests/Kiosk.Sync.Tests: the broker tests on the product's journal).</summary>
 internal static class DeviceJournal
 {
     public static async Task<EventJournal> FillAsync(string path, string office, string device, int count, DateTimeOffset start)

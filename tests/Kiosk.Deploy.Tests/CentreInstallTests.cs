@@ -109,6 +109,18 @@ public sealed class CentreInstallTests : IDisposable
     }
 
     [Fact]
+    public async Task The_centre_units_documentation_link_names_the_operators_guide_the_installer_lays_out()
+    {
+        await MakePkiAsync();
+        Assert.Equal(0, (await InstallCentreAsync("1.0.0", "--pki", pki)).ExitCode);
+
+        var link = new UnitFile(File.ReadAllText(R("/etc/systemd/system/kiosk-central.service"))).Get("Unit", "Documentation");
+
+        Assert.Equal("file:///opt/kiosk-central/doc/README.md", link);
+        Assert.Equal(File.ReadAllText(Path.Combine(Shell.RepoRoot, "README.md")), File.ReadAllText(R(link!["file://".Length..])));
+    }
+
+    [Fact]
     public async Task Upgrade_keeps_the_centre_configuration_and_store()
     {
         await MakePkiAsync();

@@ -2,7 +2,7 @@ using Kiosk.Deploy.Tests.Support;
 
 namespace Kiosk.Deploy.Tests;
 
-/// <summary>Every shell script in deploy-rpi/ passes shellcheck, and build.sh's archive check catches a
+/// <summary>Every shell script of the repository passes shellcheck, and build.sh's archive check catches a
 /// build the Pi could not run (issue 7: "shellcheck on every script"; "check it" for the arm64 SQLite).</summary>
 public sealed class ScriptsTests : IDisposable
 {
@@ -10,24 +10,43 @@ public sealed class ScriptsTests : IDisposable
 
     public void Dispose() => temp.Dispose();
 
-    /// <summary>Files under deploy-rpi/ that are shell: a bash/sh shebang or a shellcheck shell directive.</summary>
+    /// <summary>Every file tracked in git that is shell (a bash/sh shebang or a shellcheck shell directive), as a path
+    /// from the repository root: the installers, scripts/, .ci/run, bench/ and the tools next to the code.</summary>
     public static TheoryData<string> ShellScripts() => new(ShellScriptPaths());
 
     private static List<string> ShellScriptPaths()
     {
         var data = new List<string>();
-        foreach (var file in Directory.EnumerateFiles(Shell.DeployDir, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        foreach (var relative in TrackedFiles().Order(StringComparer.Ordinal))
         {
+            var file = Path.Combine(Shell.RepoRoot, relative);
+            if (!File.Exists(file))
+            {
+                continue; // deleted in the work tree, not yet in the index
+            }
+
             using var reader = new StreamReader(file);
             var first = reader.ReadLine() ?? string.Empty;
             if (first.StartsWith("#!", StringComparison.Ordinal) && (first.Contains("bash", StringComparison.Ordinal) || first.EndsWith("/sh", StringComparison.Ordinal))
                 || first.StartsWith("# shellcheck shell=", StringComparison.Ordinal))
             {
-                data.Add(Path.GetRelativePath(Shell.DeployDir, file));
+                data.Add(relative);
             }
         }
 
         return data;
+    }
+
+    /// <summary>`git ls-files` of the repository (NUL-separated, so no name is quoted or split).</summary>
+    private static IEnumerable<string> TrackedFiles()
+    {
+        var git = Shell.RunAsync("git", ["-C", Shell.RepoRoot, "ls-files", "-z"]).GetAwaiter().GetResult();
+        if (git.ExitCode != 0)
+        {
+            throw new InvalidOperationException("the shellcheck sweep lists the repository's files with git: " + git);
+        }
+
+        return git.Stdout.Split('\0', StringSplitOptions.RemoveEmptyEntries);
     }
 
     [Fact]
@@ -35,7 +54,12 @@ public sealed class ScriptsTests : IDisposable
     {
         var found = ShellScriptPaths().ToHashSet(StringComparer.Ordinal);
 
-        foreach (var required in new[] { "build.sh", "install", "uninstall", "lib.sh", "centre/install-centre", "centre/make-certs" })
+        foreach (var required in new[]
+                 {
+                     "deploy-rpi/build.sh", "deploy-rpi/install", "deploy-rpi/uninstall", "deploy-rpi/lib.sh",
+                     "deploy-rpi/centre/install-centre", "deploy-rpi/centre/make-certs", "scripts/test.sh", "scripts/demo.sh",
+                     "scripts/lib.sh", ".ci/run",
+                 })
         {
             Assert.Contains(required, found);
         }
@@ -45,8 +69,10 @@ public sealed class ScriptsTests : IDisposable
     [MemberData(nameof(ShellScripts))]
     public async Task Every_script_passes_shellcheck_with_no_finding(string script)
     {
-        var result = await Shell.RunAsync("shellcheck", ["--external-sources", "--severity=style", Shell.Script(script)],
-            workingDirectory: Shell.DeployDir);
+        // From the repository root: scripts/*.sh name their sources from there (# shellcheck source=scripts/lib.sh),
+        // the installers from their own folder (source-path=SCRIPTDIR).
+        var result = await Shell.RunAsync("shellcheck", ["--external-sources", "--severity=style", script],
+            workingDirectory: Shell.RepoRoot);
 
         Assert.True(result.ExitCode == 0, result.ToString());
     }
@@ -66,7 +92,7 @@ public sealed class ScriptsTests : IDisposable
     {
         foreach (var f in new[] { "install", "uninstall", "lib.sh", "systemd/kiosk.service.in", "udev/99-kiosk.rules.in",
                      "config/kiosk.json.in", "centre/install-centre", "centre/make-certs", "centre/kiosk-central.service.in",
-                     "app/kiosk/kiosk.dll", "app/kiosk/VERSION", "app/central/kiosk-central.dll" })
+                     "doc/README.md", "app/kiosk/kiosk.dll", "app/kiosk/VERSION", "app/central/kiosk-central.dll" })
         {
             var path = Path.Combine(stage, f);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
@@ -128,5 +154,20 @@ public sealed class ScriptsTests : IDisposable
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("MISSING: kiosk-9.9.9/install", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_archive_without_the_operators_guide_the_units_point_at_fails_the_check()
+    {
+        var archive = await ArchiveAsync(stage =>
+        {
+            CompleteTree(stage, 0xB7);
+            File.Delete(Path.Combine(stage, "doc/README.md"));
+        });
+
+        var result = await Shell.BashAsync(Shell.Script("build.sh"), "--verify", archive);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("MISSING: kiosk-9.9.9/doc/README.md", result.Stderr, StringComparison.Ordinal);
     }
 }

@@ -63,6 +63,39 @@ public sealed class UnitAndRulesTests : IDisposable
     }
 
     [Fact]
+    public async Task The_units_documentation_link_names_the_operators_guide_the_installer_lays_out()
+    {
+        await InstallAsync();
+
+        var link = new UnitFile(TempRoot.Read(R("/etc/systemd/system/kiosk.service"))).Get("Unit", "Documentation");
+
+        // Run from the checkout, the installer ships the repository's README.md, as build.sh puts it in doc/.
+        Assert.Equal("file:///opt/kiosk/doc/README.md", link);
+        Assert.Equal(File.ReadAllText(Path.Combine(Shell.RepoRoot, "README.md")), TempRoot.Read(R(link!["file://".Length..])));
+    }
+
+    [Fact]
+    public async Task From_the_release_archive_the_installer_ships_the_archives_own_guide()
+    {
+        // The archive's layout (build.sh): the installer next to doc/README.md, no repository around it.
+        var release = temp.Sub("kiosk-9.9.9");
+        foreach (var file in Directory.EnumerateFiles(Shell.DeployDir, "*", SearchOption.AllDirectories))
+        {
+            var copy = Path.Combine(release, Path.GetRelativePath(Shell.DeployDir, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+            File.Copy(file, copy);
+        }
+
+        File.WriteAllText(Path.Combine(temp.Sub("kiosk-9.9.9/doc"), "README.md"), "the guide of release 9.9.9\n");
+
+        var result = await Shell.BashAsync(Path.Combine(release, "install"),
+            ["--root", root, "--dry-run", "--payload", temp.MakeKioskPayload("9.9.9"), "--device-id", "k1", "--office", "o1"]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("the guide of release 9.9.9\n", TempRoot.Read(R("/opt/kiosk/doc/README.md")));
+    }
+
+    [Fact]
     public async Task The_unit_sandbox_scores_better_than_medium_exposure_in_systemd_analyze_security()
     {
         await InstallAsync();

@@ -66,7 +66,7 @@ public sealed class BrokerDeliveryTests
         }
 
         Assert.Equal(100, await rig.Store.CountEventsAsync("d1", None));
-        Assert.Equal(3100, (await kiosk.Journal.GetStatsAsync(None)).QueueDepth + 100);
+        Assert.Equal(3000, (await kiosk.Journal.GetStatsAsync(None)).QueueDepth);
         await rig.Broker.StartAgainAsync();
         await rig.UntilAsync(() => rig.DrainedAsync(kiosk), "the day's 3,000 events drain", TimeSpan.FromSeconds(60));
 

@@ -1,10 +1,13 @@
 using System.Text;
+using Kiosk.Device.Journal;
+using Kiosk.Sync.Bench;
 using Kiosk.Sync.Centre;
 using Kiosk.Sync.Contract;
 using Kiosk.Sync.Device;
 using Kiosk.Sync.Mqtt;
 using Kiosk.Sync.Testing;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Kiosk.Sync.Tests;
 
@@ -106,18 +109,27 @@ public sealed class BrokerSecurityTests
         var dir = Directory.CreateTempSubdirectory("kiosk-nolib-").FullName;
         try
         {
-            var journal = new SqliteJournal(Path.Combine(dir, "j.db"), "o1", "d1");
+            // The kiosk's own journal and outbox, wired to the pump as the kiosk wires them.
+            using var journal = EventJournal.Open(new JournalOptions(Path.Combine(dir, "j.db"), "o1", "d1"), NullLogger.Instance);
+            var outbox = new JournalOutbox(journal, TimeProvider.System);
             using var identity = DeviceIdentity.CreateEphemeral("o1", "d1");
             var log = new ListLogger<OutboxPump>();
-            using var pump = new OutboxPump(journal, identity, new OutboxPumpOptions { Mqtt = options }, TimeProvider.System, log);
+            using var pump = new OutboxPump(outbox, identity, new OutboxPumpOptions { Mqtt = options }, TimeProvider.System, log);
+            journal.Appended += _ => pump.NotifyAppended();
             await pump.StartAsync(None);
             await pump.ExecuteTask!.WaitAsync(TimeSpan.FromSeconds(10));
 
             Assert.True(pump.ExecuteTask.IsCompletedSuccessfully);
             Assert.NotNull(pump.LibraryMissing);
             Assert.Contains(log.Entries, e => e.Level == LogLevel.Error && e.Text.Contains("libmosquitto1", StringComparison.Ordinal));
-            journal.Append(5, Morning);
-            Assert.Equal(5, (await journal.GetStatsAsync(None)).QueueDepth);
+            // Punches committed after sync stopped (each one waking the stopped pump) are kept, queued for the centre.
+            for (var i = 0; i < 5; i++)
+            {
+                await DeviceJournal.PunchAsync(journal, i, Morning.AddSeconds(i));
+            }
+
+            Assert.Equal(5, (await outbox.GetStatsAsync(None)).QueueDepth);
+            Assert.Equal((5L, 0L, 0L), (journal.Head.Sequence, journal.AckedThrough, pump.Acknowledged));
         }
         finally
         {

@@ -210,13 +210,34 @@ public sealed class InboxStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_signed_text_kept_with_a_batch_is_what_its_signature_verifies_over()
+    {
+        var rows = _journal.Append(4, Morning);
+        var batch = Batch(rows, "kept");
+        await _store.StoreBatchAsync(batch, Topic, None);
+
+        await using var db = new SqliteConnection($"Data Source={_store.DatabasePath}");
+        await db.OpenAsync();
+        await using var cmd = db.CreateCommand();
+        cmd.CommandText = "SELECT signed_text, signature FROM batches WHERE batch_id = 'kept'";
+        await using var r = await cmd.ExecuteReaderAsync();
+        Assert.True(await r.ReadAsync());
+        var signedText = r.GetString(0);
+        Assert.Equal(Encoding.UTF8.GetString(BatchSignature.CanonicalBytes("o1", "d1", "kept", rows)), signedText);
+        using var key = BatchSignature.ImportPublicKey(_d1.PublicKeyPem);
+        Assert.True(BatchSignature.Verify(r.GetString(1), Encoding.UTF8.GetBytes(signedText), key));
+        Assert.False(BatchSignature.Verify(r.GetString(1), Encoding.UTF8.GetBytes(signedText.Replace("\n4 ", "\n5 ", StringComparison.Ordinal)), key));
+    }
+
+    [Fact]
     public async Task Migration_is_idempotent_and_a_device_cannot_silently_move_office()
     {
         await _store.MigrateAsync(None);
         await InboxSchema.MigrateAsync(_store.DatabasePath, None);
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => _store.RegisterDeviceAsync("o2", "d1", _d1.PublicKeyPem, None));
-        await Assert.ThrowsAnyAsync<Exception>(() => _store.RegisterDeviceAsync("o1", "d2", "not a key", None));
+        // ECDsa.ImportFromPem: "No supported key formats were found".
+        await Assert.ThrowsAsync<ArgumentException>(() => _store.RegisterDeviceAsync("o1", "d2", "not a key", None));
         Assert.Equal("o1", Assert.Single(await _store.GetDevicesAsync(null, None)).OfficeId);
     }
 }

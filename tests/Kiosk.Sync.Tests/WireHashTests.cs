@@ -21,12 +21,10 @@ public sealed class WireHashTests
     [Fact]
     public void The_wire_bytes_of_every_event_kind_prove_the_same_hash_JournalHash_computes()
     {
+        // Every kind AttendanceEvent declares (WireEnvelopeTests checks the sample is complete), plus a quoted note.
         AttendanceEvent[] events =
         [
-            new Punch("w1", "00401234", 3, PunchMethod.CardAndFinger, Morning),
-            new UnknownCard("DEADBEEF", Morning),
-            new FingerNotRecognised(null, "w2", Morning),
-            new Excuse("w1", new DateOnly(2026, 3, 2), Session.Morning, ExcuseReason.Meeting, "区里开会", "sec", EventSource.Secretary, Morning),
+            .. WireEnvelopeTests.EveryKind,
             new Outing("w1", Morning, TimeSpan.FromMinutes(90), "sec", "走访 \"quoted\"", Morning),
         ];
         foreach (var e in events.Select(ev => Sealed(ev)))

@@ -6,9 +6,11 @@ using Microsoft.Data.Sqlite;
 
 namespace Kiosk.Sync.Testing;
 
-/// <summary>A small device journal for the sync tests and the bench: a real SQLite file (WAL, synchronous=FULL) with
-/// hash-chained punch envelopes, implementing the pump's <see cref="IOutbox"/>. The product's journal lives in
-/// Kiosk.Device; this one exists so Kiosk.Sync is tested without depending on it.</summary>
+/// <summary>A small device journal for the sync tests: a real SQLite file (WAL, synchronous=FULL) with hash-chained
+/// punch envelopes, implementing the pump's <see cref="IOutbox"/>. Unlike the product's journal (Kiosk.Device
+/// EventJournal + JournalOutbox, which keeps its delivery bookkeeping back and writes it in batches) it writes every
+/// ack at once; it lets most tests append thousands of punches in one transaction and build batches by hand.
+/// BrokerDeviceJournalTests drain the product's journal itself through the broker.</summary>
 public sealed class SqliteJournal : IOutbox
 {
     private readonly string _connectionString;
@@ -135,13 +137,12 @@ public sealed class SqliteJournal : IOutbox
         cmd.CommandText = """
             SELECT (SELECT seq FROM acked WHERE id = 1),
                    (SELECT MAX(seq) FROM journal),
-                   (SELECT at FROM journal ORDER BY seq DESC LIMIT 1),
                    (SELECT at FROM journal WHERE seq > (SELECT seq FROM acked WHERE id = 1) ORDER BY seq LIMIT 1)
             """;
         await using var r = await cmd.ExecuteReaderAsync(ct);
         await r.ReadAsync(ct);
-        DateTimeOffset? Time(int i) => r.IsDBNull(i) ? null : DateTimeOffset.Parse(r.GetString(i), CultureInfo.InvariantCulture);
-        return new OutboxStats(r.IsDBNull(1) ? 0 : r.GetInt64(1), Time(2), r.GetInt64(0), Time(3));
+        DateTimeOffset? oldest = r.IsDBNull(2) ? null : DateTimeOffset.Parse(r.GetString(2), CultureInfo.InvariantCulture);
+        return new OutboxStats(r.IsDBNull(1) ? 0 : r.GetInt64(1), r.GetInt64(0), oldest);
     }
 
     private SqliteConnection Open()
