@@ -114,7 +114,7 @@ internal sealed partial class EventJournal : IDisposable
         var p = insert.Parameters;
         p[0].Value = envelope.Sequence;
         p[1].Value = segment;
-        p[2].Value = JournalJson.Kind(evt);
+        p[2].Value = EventKinds.Of(evt);
         p[3].Value = (object?)JournalJson.WorkerOf(evt) ?? DBNull.Value;
         p[4].Value = evt.At.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         p[5].Value = JournalJson.LocalText(evt.At);

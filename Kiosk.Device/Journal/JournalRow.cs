@@ -27,22 +27,6 @@ internal static class JournalJson
     public static JournalEnvelope Parse(string json) =>
         JsonSerializer.Deserialize<JournalEnvelope>(json) ?? throw new JsonException("The envelope is JSON null.");
 
-    public static string Kind(AttendanceEvent e) => e switch
-    {
-        Punch => "punch",
-        UnknownCard => "unknown_card",
-        FingerNotRecognised => "finger_not_recognised",
-        Excuse => "excuse",
-        LeaveRequest => "leave",
-        Outing => "outing",
-        InspectionFinding => "inspection",
-        SecretaryPoints => "secretary_points",
-        Enrolment => "enrolment",
-        SecretaryLogin => "secretary_login",
-        ClockCorrection => "clock_correction",
-        ChainRestarted => "chain_restarted",
-        _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "Unknown event type."),
-    };
 
     public static string? WorkerOf(AttendanceEvent e) => e switch
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Kiosk.Core.Events;
 using Kiosk.Sync.Contract;
 using Microsoft.Data.Sqlite;
 
@@ -16,7 +17,7 @@ public sealed partial class InboxStore
         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
         """;
 
-    private static readonly Dictionary<Type, byte[]> KindUtf8 = KindNames.ToDictionary(k => k.Key, k => Encoding.UTF8.GetBytes(k.Value));
+    private static readonly Dictionary<Type, byte[]> KindUtf8 = EventKinds.All.ToDictionary(k => k.Key, k => Encoding.UTF8.GetBytes(k.Value));
 
     private async Task<InsertOutcome> InsertAsync(SqliteConnection db, PreparedBatch prepared, string source, CancellationToken ct)
     {
@@ -67,8 +68,8 @@ public sealed partial class InboxStore
         {
             var e = batch.Events[i];
             insert.Bind(2, e.Sequence);
-            var type = e.Event.GetType();
-            insert.BindUtf8(4, KindUtf8.TryGetValue(type, out var kind) ? kind : Encoding.UTF8.GetBytes(type.Name));
+            // Deserialised through the same [JsonDerivedType] list, so every event's type is in it.
+            insert.BindUtf8(4, KindUtf8[e.Event.GetType()]);
             LocalTextUtf8(e.Event.At.DateTime, local);
             insert.BindUtf8(5, local);
             insert.Bind(6, (long)e.Event.At.Offset.TotalMinutes);

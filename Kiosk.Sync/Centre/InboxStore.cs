@@ -1,8 +1,6 @@
 using System.Globalization;
-using System.Reflection;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Kiosk.Core.Events;
 using Kiosk.Sync.Contract;
 using Microsoft.Data.Sqlite;
@@ -19,10 +17,6 @@ public sealed partial class InboxStore
 {
     /// <summary>Largest batch accepted (protects the centre from one huge message; the pump sends far fewer).</summary>
     public const int MaxBatchEvents = 5000;
-
-    private static readonly Dictionary<Type, string> KindNames = typeof(AttendanceEvent)
-        .GetCustomAttributes<JsonDerivedTypeAttribute>()
-        .ToDictionary(a => a.DerivedType, a => (string)a.TypeDiscriminator!);
 
     private readonly string _databasePath;
     private readonly TimeProvider _time;
