@@ -9,7 +9,7 @@ namespace Kiosk.Device.Journal;
 internal sealed record JournalOptions(string Path, string OfficeId, string DeviceId, int RetentionDays = 400);
 
 /// <summary>The last row of the chain: where the next row continues.</summary>
-internal sealed record JournalHead(long Sequence, string Hash, int Segment, DateTimeOffset? LastAt);
+internal sealed record JournalHead(long Sequence, string Hash, int Segment);
 
 /// <summary>The journal: the truth on the device (architecture decision 2). One SQLite file; one connection
 /// kept open for writes so a punch costs two prepared INSERTs (its row, its outbox row) and one COMMIT (fsync) and
@@ -132,7 +132,7 @@ internal sealed partial class EventJournal : IDisposable
         transaction.Commit();
         insert.Transaction = null;
         insertOutbox.Transaction = null;
-        Volatile.Write(ref head, new JournalHead(envelope.Sequence, envelope.Hash, segment, evt.At));
+        Volatile.Write(ref head, new JournalHead(envelope.Sequence, envelope.Hash, segment));
         return envelope;
     }
 
@@ -209,15 +209,15 @@ internal sealed partial class EventJournal : IDisposable
         if (data.Read())
         {
             var row = ReadRow(data);
-            return new JournalHead(row.Sequence, row.Hash, row.Segment, row.At);
+            return new JournalHead(row.Sequence, row.Hash, row.Segment);
         }
 
         // Every row may have been pruned: the sequence and chain continue from what pruning recorded.
         var prunedSeq = ReadMeta(writer, "pruned_through_seq");
         var prunedHash = ReadMeta(writer, "pruned_through_hash");
         return prunedSeq is null
-            ? new JournalHead(0, JournalHash.Genesis, 0, null)
-            : new JournalHead(long.Parse(prunedSeq, CultureInfo.InvariantCulture), prunedHash ?? JournalHash.Genesis, 0, null);
+            ? new JournalHead(0, JournalHash.Genesis, 0)
+            : new JournalHead(long.Parse(prunedSeq, CultureInfo.InvariantCulture), prunedHash ?? JournalHash.Genesis, 0);
     }
 
     internal static string? ReadMeta(SqliteConnection connection, string key)
