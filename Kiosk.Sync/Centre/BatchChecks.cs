@@ -23,6 +23,12 @@ internal static class BatchChecks
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];
+            if (e is null)
+            {
+                // Only from a file import (SyncJson builds a null envelope for a null element; BatchReader refuses it).
+                return (RejectReasons.BadEnvelope, $"element {i} of events is null");
+            }
+
             if (e.OfficeId != batch.OfficeId || e.DeviceId != batch.DeviceId)
             {
                 return (RejectReasons.BadEnvelope, $"event {e.Sequence} names {e.OfficeId}/{e.DeviceId}, not the batch's device");

@@ -50,7 +50,7 @@ public sealed partial class InboxStore
             InsertEvents(db, prepared, fresh, batchPk, now);
         }
 
-        var watermark = await AdvanceWatermarkAsync(db, tx, batch.DeviceId, now, ct);
+        var watermark = await AdvanceWatermarkAsync(db, tx, batch.DeviceId, events[0].Sequence, events[^1].Sequence, now, ct);
         await tx.CommitAsync(ct);
         return new InsertOutcome(fresh.Count, events.Count - fresh.Count, watermark, null);
     }
@@ -121,15 +121,18 @@ public sealed partial class InboxStore
 
     /// <summary>Moves the device's watermark over every contiguous sequence now stored; a hole stops it, so the ack
     /// names only the contiguous prefix and the device resends the hole (issue 5, "Centre side").</summary>
+    /// <remarks>Every sequence <paramref name="first"/>..<paramref name="last"/> is stored once this batch is (new or
+    /// already there with the same hash), so a watermark that reaches the batch jumps to its end; only what lies beyond
+    /// is walked row by row (a hole filled late). Walking the batch's own rows was most of this step.</remarks>
     private static async Task<long> AdvanceWatermarkAsync(SqliteConnection db, SqliteTransaction tx, string deviceId,
-        string now, CancellationToken ct)
+        long first, long last, string now, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand();
         cmd.Transaction = tx;
         cmd.Parameters.AddWithValue("$d", deviceId);
         cmd.CommandText = "SELECT watermark_seq FROM devices WHERE device_id = $d";
-        var watermark = Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
-        var start = watermark;
+        var start = Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+        var watermark = start >= first - 1 ? Math.Max(start, last) : start;
         string? lastLocal = null;
         // Only the sequences are walked (the (device_id, seq) index covers them); the time of the new watermark's
         // event is read once afterwards rather than formatted for every row.

@@ -86,7 +86,7 @@ public sealed partial class InboxStore
     /// journal file imported from USB (then only the signature vouches for the origin).</summary>
     public async Task<StoreResult> StoreBatchAsync(EventBatch batch, string? topic, CancellationToken ct)
     {
-        var prepared = await PrepareAsync(batch, topic, default, ct);
+        var prepared = await PrepareAsync(batch, topic, default, null, ct);
         return prepared.Rejected ?? await CommitAsync(prepared.Ready!, ct);
     }
 
@@ -105,9 +105,10 @@ public sealed partial class InboxStore
     internal async Task<Preparation> PrepareRawAsync(string topic, ReadOnlyMemory<byte> payload, CancellationToken ct)
     {
         EventBatch batch;
+        Range[] slices;
         try
         {
-            batch = SyncJson.Deserialize<EventBatch>(payload.Span);
+            (batch, slices) = BatchReader.Read(payload.Span);
         }
         catch (JsonException ex)
         {
@@ -115,10 +116,12 @@ public sealed partial class InboxStore
             return new(null, await RejectAsync(topic, office, device, null, RejectReasons.Malformed, ex.Message, payload, ct));
         }
 
-        return await PrepareAsync(batch, topic, payload, ct);
+        return await PrepareAsync(batch, topic, payload, slices, ct);
     }
 
-    private async Task<Preparation> PrepareAsync(EventBatch batch, string? topic, ReadOnlyMemory<byte> raw, CancellationToken ct)
+    /// <param name="slices">Where each envelope lies in <paramref name="raw"/>, when it was read by <see cref="BatchReader"/>.</param>
+    private async Task<Preparation> PrepareAsync(EventBatch batch, string? topic, ReadOnlyMemory<byte> raw, IReadOnlyList<Range>? slices,
+        CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(batch);
         async Task<Preparation> Reject(string reason, string detail) =>
@@ -159,7 +162,7 @@ public sealed partial class InboxStore
         // The envelopes' bytes as received; a batch handed over as an object (USB import) is serialised once with
         // the wire contract, which yields the same text the device would have sent.
         var wire = raw.IsEmpty ? SyncJson.Serialize(batch) : raw;
-        var slices = BatchChecks.EnvelopeSlices(wire, batch.Events.Count);
+        slices ??= BatchChecks.EnvelopeSlices(wire, batch.Events.Count);
         if (BatchChecks.Check(batch, wire, slices) is { } envelopeProblem)
         {
             return await Reject(envelopeProblem.Reason, envelopeProblem.Detail);
@@ -186,7 +189,7 @@ public sealed partial class InboxStore
     internal async Task<StoreResult> CommitAsync(PreparedBatch prepared, CancellationToken ct)
     {
         var batch = prepared.Batch;
-        await using var db = await InboxSchema.OpenAsync(_databasePath, ct);
+        await using var db = await InboxSchema.OpenInboxWriterAsync(_databasePath, ct);
         var outcome = await InsertAsync(db, prepared, prepared.Topic is null ? "file" : "mqtt", ct);
         if (outcome.Conflict is { } conflict)
         {

@@ -27,17 +27,22 @@ internal static class WireHash
             return false;
         }
 
-        var rented = ArrayPool<byte>.Shared.Rent(wire.Length);
+        // The canonical text is never longer than the wire text (same names, the hash value emptied): an envelope
+        // fits on the stack; only an unusually large one borrows a pooled buffer.
+        byte[]? rented = wire.Length > 2048 ? ArrayPool<byte>.Shared.Rent(wire.Length) : null;
         try
         {
-            var length = EnvelopeText.Rewrite(wire, rented, toUpper: true, emptyHash: true);
+            var canonical = rented is null ? stackalloc byte[2048] : rented;
+            var length = EnvelopeText.Rewrite(wire, canonical, toUpper: true, emptyHash: true);
             // Same definition, text form and comparison as JournalHash.Verify (lower-case hex, ordinal).
-            return length >= 0
-                && string.Equals(JournalHash.FromCanonical(prevHash, rented.AsSpan(0, length)), expectedHash, StringComparison.Ordinal);
+            return length >= 0 && JournalHash.Matches(prevHash, canonical[..length], expectedHash);
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(rented);
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
         }
     }
 }

@@ -150,6 +150,29 @@ public sealed class InboxStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_body_without_its_kind_first_or_with_invalid_utf8_is_rejected_as_malformed_and_the_next_batch_is_stored()
+    {
+        var rows = _journal.Append(2, Morning);
+        var good = Encoding.UTF8.GetString(SyncJson.Serialize(Batch(rows)));
+        // System.Text.Json refuses a polymorphic body whose discriminator is not first with NotSupportedException, which
+        // once reached the inbox's "storage error, the device will resend" path instead of a rejection.
+        var kindLast = good.Replace("{\"kind\":\"punch\",", "{", StringComparison.Ordinal)
+            .Replace("\"at\":", "\"kind\":\"punch\",\"at\":", StringComparison.Ordinal);
+        var badUtf8 = Encoding.UTF8.GetBytes(good.Replace("\"batchId\":\"b", "\"batchId\":\"\u0001", StringComparison.Ordinal));
+        badUtf8[Array.IndexOf(badUtf8, (byte)1)] = 0xFF;
+
+        var first = await _store.StoreRawAsync(Topic, Encoding.UTF8.GetBytes(kindLast), None);
+        var second = await _store.StoreRawAsync(Topic, badUtf8, None);
+        var next = await _store.StoreRawAsync(Topic, Encoding.UTF8.GetBytes(good), None);
+
+        Assert.NotEqual(good, kindLast);
+        Assert.Equal((RejectReasons.Malformed, RejectReasons.Malformed), (first.RejectReason, second.RejectReason));
+        Assert.Contains("kind", first.Detail, StringComparison.Ordinal);
+        Assert.Equal(2, (await _store.ReadRejectionsAsync(10, None)).Count);
+        Assert.Equal((StoreOutcome.Stored, 2L), (next.Outcome, next.AckSequence));
+    }
+
+    [Fact]
     public async Task Events_are_read_back_by_office_local_time_not_by_utc_date()
     {
         // 07:55 in Beijing is 23:55 UTC the day before (decision 5): it belongs to 2 March.
