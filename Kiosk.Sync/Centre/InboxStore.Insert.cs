@@ -19,14 +19,29 @@ public sealed partial class InboxStore
 
     private static readonly Dictionary<Type, byte[]> KindUtf8 = EventKinds.All.ToDictionary(k => k.Key, k => Encoding.UTF8.GetBytes(k.Value));
 
-    private async Task<InsertOutcome> InsertAsync(SqliteConnection db, PreparedBatch prepared, string source, CancellationToken ct)
+    private async Task<InsertOutcome[]> InsertAsync(SqliteConnection db, IReadOnlyList<PreparedBatch> prepared, CancellationToken ct)
     {
-        var batch = prepared.Batch;
         var now = Iso(_time.GetUtcNow());
-        var events = batch.Events;
-        // BEGIN IMMEDIATE: the write lock is taken first, so the existence check below and the inserts see the same
+        var outcomes = new InsertOutcome[prepared.Count];
+        // BEGIN IMMEDIATE: the write lock is taken first, so the existence checks below and the inserts see the same
         // table even with several central processes on one file.
         await using var tx = (SqliteTransaction)await db.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, ct);
+        for (var i = 0; i < prepared.Count; i++)
+        {
+            outcomes[i] = await InsertOneAsync(db, tx, prepared[i], now, ct);
+        }
+
+        await tx.CommitAsync(ct);
+        return outcomes;
+    }
+
+    /// <summary>One batch inside the group's transaction. A conflict is found before anything of the batch is written,
+    /// so returning it leaves the transaction as it was.</summary>
+    private static async Task<InsertOutcome> InsertOneAsync(SqliteConnection db, SqliteTransaction tx, PreparedBatch prepared,
+        string now, CancellationToken ct)
+    {
+        var batch = prepared.Batch;
+        var events = batch.Events;
         var already = await ExistingHashesAsync(db, tx, batch.DeviceId, events[0].Sequence, events[^1].Sequence, ct);
         var fresh = new List<int>(events.Count);
         for (var i = 0; i < events.Count; i++)
@@ -38,7 +53,6 @@ public sealed partial class InboxStore
             else if (!string.Equals(storedHash, events[i].Hash, StringComparison.Ordinal))
             {
                 // Same (device, sequence), different content: never overwrite what was received (issue 6).
-                await tx.RollbackAsync(ct);
                 return new InsertOutcome(0, 0, -1,
                     $"sequence {events[i].Sequence} is already stored with hash {storedHash}, this batch has {events[i].Hash}");
             }
@@ -46,12 +60,11 @@ public sealed partial class InboxStore
 
         if (fresh.Count > 0)
         {
-            var batchPk = await InsertBatchAsync(db, tx, batch, prepared.SignedBytes, source, now, ct);
+            var batchPk = await InsertBatchAsync(db, tx, batch, prepared.SignedBytes, prepared.Topic is null ? "file" : "mqtt", now, ct);
             InsertEvents(db, prepared, fresh, batchPk, now);
         }
 
         var watermark = await AdvanceWatermarkAsync(db, tx, batch.DeviceId, events[0].Sequence, events[^1].Sequence, now, ct);
-        await tx.CommitAsync(ct);
         return new InsertOutcome(fresh.Count, events.Count - fresh.Count, watermark, null);
     }
 

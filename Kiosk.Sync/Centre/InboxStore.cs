@@ -186,25 +186,47 @@ public sealed partial class InboxStore
     }
 
     /// <summary>Stores a prepared batch in one transaction with the watermark (see <see cref="PrepareRawAsync"/>).</summary>
-    internal async Task<StoreResult> CommitAsync(PreparedBatch prepared, CancellationToken ct)
+    internal async Task<StoreResult> CommitAsync(PreparedBatch prepared, CancellationToken ct) =>
+        (await CommitAsync([prepared], ct))[0];
+
+    /// <summary>Stores prepared batches in ONE transaction (group commit: one fsync for all of them), each with its
+    /// device's watermark as it stands after that batch; results in the same order. A batch that conflicts is left out
+    /// (nothing of it is written: the check comes before its inserts) and rejected once the others are committed.
+    /// If the transaction fails, none is stored and the exception says why: each device resends after its ack
+    /// timeout, as for a single batch.</summary>
+    internal async Task<IReadOnlyList<StoreResult>> CommitAsync(IReadOnlyList<PreparedBatch> prepared, CancellationToken ct)
     {
-        var batch = prepared.Batch;
-        await using var db = await InboxSchema.OpenInboxWriterAsync(_databasePath, ct);
-        var outcome = await InsertAsync(db, prepared, prepared.Topic is null ? "file" : "mqtt", ct);
-        if (outcome.Conflict is { } conflict)
+        ArgumentNullException.ThrowIfNull(prepared);
+        InsertOutcome[] outcomes;
+        await using (var db = await InboxSchema.OpenInboxWriterAsync(_databasePath, ct))
         {
-            return await RejectAsync(prepared.Topic, batch.OfficeId, batch.DeviceId, batch.BatchId, RejectReasons.Conflict,
-                conflict, prepared.Raw, ct);
+            outcomes = await InsertAsync(db, prepared, ct);
         }
 
-        if (outcome.Stored == 0)
+        var results = new StoreResult[prepared.Count];
+        for (var i = 0; i < prepared.Count; i++)
         {
-            _log.LogInformation("Batch {BatchId} from {Device}: {Duplicates} events already stored (redelivery or replay); ack {Ack}",
-                batch.BatchId, batch.DeviceId, outcome.Duplicates, outcome.Watermark);
+            var batch = prepared[i].Batch;
+            var outcome = outcomes[i];
+            if (outcome.Conflict is { } conflict)
+            {
+                // After the commit: recording the rejection needs the write lock the transaction held.
+                results[i] = await RejectAsync(prepared[i].Topic, batch.OfficeId, batch.DeviceId, batch.BatchId, RejectReasons.Conflict,
+                    conflict, prepared[i].Raw, ct);
+                continue;
+            }
+
+            if (outcome.Stored == 0)
+            {
+                _log.LogInformation("Batch {BatchId} from {Device}: {Duplicates} events already stored (redelivery or replay); ack {Ack}",
+                    batch.BatchId, batch.DeviceId, outcome.Duplicates, outcome.Watermark);
+            }
+
+            results[i] = new StoreResult(outcome.Stored > 0 ? StoreOutcome.Stored : StoreOutcome.Duplicate, batch.OfficeId,
+                batch.DeviceId, outcome.Stored, outcome.Duplicates, outcome.Watermark, null);
         }
 
-        return new StoreResult(outcome.Stored > 0 ? StoreOutcome.Stored : StoreOutcome.Duplicate, batch.OfficeId,
-            batch.DeviceId, outcome.Stored, outcome.Duplicates, outcome.Watermark, null);
+        return results;
     }
 
     private async Task<StoreResult> RejectAsync(string? topic, string? officeId, string? deviceId, string? batchId,

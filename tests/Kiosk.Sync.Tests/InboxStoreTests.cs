@@ -139,6 +139,30 @@ public sealed class InboxStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Batches_committed_together_each_get_their_own_watermark_and_a_conflict_among_them_holds_back_no_other()
+    {
+        var rows = _journal.Append(30, Morning);
+        var otherHistory = new SqliteJournal(Path.Combine(_dir, "d1-reset.db"), "o1", "d1").Append(5, Morning.AddDays(1));
+        EventBatch[] batches = [Batch([.. rows.Take(10)], "a"), Batch(otherHistory, "forked"), Batch([.. rows.Skip(20)], "c"),
+            Batch([.. rows.Skip(10).Take(10)], "b")];
+        var prepared = new List<InboxStore.PreparedBatch>();
+        foreach (var batch in batches)
+        {
+            prepared.Add((await _store.PrepareRawAsync(Topic, SyncJson.Serialize(batch), None)).Ready!);
+        }
+
+        // One transaction for the four (CentreInbox's group commit), in arrival order.
+        var results = await _store.CommitAsync(prepared, None);
+
+        Assert.Equal([StoreOutcome.Stored, StoreOutcome.Rejected, StoreOutcome.Stored, StoreOutcome.Stored], results.Select(r => r.Outcome));
+        Assert.Equal(RejectReasons.Conflict, results[1].RejectReason);
+        Assert.Equal([10L, 10L, 30L], new[] { results[0], results[2], results[3] }.Select(r => r.AckSequence)); // the hole 11..20 came last
+        Assert.Equal(30, results[1].AckSequence); // rejected after the commit: the device's watermark by then
+        Assert.Equal(rows.Select(r => r.Hash), (await _store.ReadDeviceEventsAsync("d1", 0, 100, None)).Select(e => e.Envelope.Hash));
+        Assert.Single(await _store.ReadRejectionsAsync(10, None));
+    }
+
+    [Fact]
     public async Task Malformed_json_is_rejected_with_the_parser_reason_and_kept_for_the_audit()
     {
         var result = await _store.StoreRawAsync(Topic, Encoding.UTF8.GetBytes("{\"schemaVersion\":1,\"officeId\":"), None);
