@@ -1,11 +1,10 @@
-using System.Text.Json;
 using Kiosk.Sync.Centre;
 using Kiosk.Sync.Contract;
 
 namespace Kiosk.Central.Admin;
 
 /// <summary>Sneakernet import (issue 6): a kiosk without network exports its journal to USB as JSON Lines, one signed
-/// EventBatch per line (docs/protocol.md). Each batch goes through the inbox's StoreBatchAsync with no topic, so the
+/// EventBatch per line (docs/protocol.md). Each line goes through the inbox's StoreRawAsync with no topic, so the
 /// signature is verified exactly as for MQTT traffic and (device, sequence) duplicates with what already arrived
 /// are harmless. A bad line is counted and reported; the remaining lines are still imported.</summary>
 internal static class ImportJournal
@@ -25,24 +24,21 @@ internal static class ImportJournal
                 continue;
             }
 
-            EventBatch batch;
-            try
+            // The line's bytes go through the same single-pass reader and checks as MQTT traffic (StoreRawAsync with no
+            // topic): a malformed line is recorded in the rejections like any other and reported here.
+            var result = await inbox.StoreRawAsync(null, System.Text.Encoding.UTF8.GetBytes(line), ct);
+            if (result.RejectReason == RejectReasons.Malformed)
             {
-                batch = SyncJson.Deserialize<EventBatch>(System.Text.Encoding.UTF8.GetBytes(line));
-            }
-            catch (JsonException ex)
-            {
-                problems.Add($"line {lineNumber}: not a signed event batch: {ex.Message}");
+                problems.Add($"line {lineNumber}: not a signed event batch: {result.Detail}");
                 continue;
             }
 
             batches++;
-            var result = await inbox.StoreBatchAsync(batch, null, ct);
             stored += result.Stored;
             duplicates += result.Duplicates;
             if (result.Outcome == StoreOutcome.Rejected)
             {
-                problems.Add($"line {lineNumber}: batch {batch.BatchId} of {batch.DeviceId} rejected: {result.RejectReason} {result.Detail}".TrimEnd());
+                problems.Add($"line {lineNumber}: batch {result.BatchId} of {result.DeviceId} rejected: {result.RejectReason} {result.Detail}".TrimEnd());
             }
         }
 

@@ -75,8 +75,10 @@ public sealed partial class InboxStore
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>Parses and stores a raw message from an events topic; malformed JSON is rejected and recorded.</summary>
-    public async Task<StoreResult> StoreRawAsync(string topic, ReadOnlyMemory<byte> payload, CancellationToken ct)
+    /// <summary>Parses and stores a raw message from an events topic, or with <paramref name="topic"/> null one line of a
+    /// journal file imported from USB (then only the signature vouches for the origin); malformed JSON is rejected and
+    /// recorded.</summary>
+    public async Task<StoreResult> StoreRawAsync(string? topic, ReadOnlyMemory<byte> payload, CancellationToken ct)
     {
         var prepared = await PrepareRawAsync(topic, payload, ct);
         return prepared.Rejected ?? await CommitAsync(prepared.Ready!, ct);
@@ -102,7 +104,7 @@ public sealed partial class InboxStore
 
     /// <summary>The CPU-heavy half (parse, hashes, signature), safe to run for several messages at once, while
     /// <see cref="CommitAsync"/> writes one at a time (CentreInbox pipelines the two).</summary>
-    internal async Task<Preparation> PrepareRawAsync(string topic, ReadOnlyMemory<byte> payload, CancellationToken ct)
+    internal async Task<Preparation> PrepareRawAsync(string? topic, ReadOnlyMemory<byte> payload, CancellationToken ct)
     {
         EventBatch batch;
         Range[] slices;
@@ -112,7 +114,12 @@ public sealed partial class InboxStore
         }
         catch (JsonException ex)
         {
-            Topics.TryParseDeviceTopic(topic, out var office, out var device, out _);
+            string? office = null, device = null;
+            if (topic is not null && Topics.TryParseDeviceTopic(topic, out var tOffice, out var tDevice, out _))
+            {
+                (office, device) = (tOffice, tDevice);
+            }
+
             return new(null, await RejectAsync(topic, office, device, null, RejectReasons.Malformed, ex.Message, payload, ct));
         }
 
@@ -223,7 +230,7 @@ public sealed partial class InboxStore
             }
 
             results[i] = new StoreResult(outcome.Stored > 0 ? StoreOutcome.Stored : StoreOutcome.Duplicate, batch.OfficeId,
-                batch.DeviceId, outcome.Stored, outcome.Duplicates, outcome.Watermark, null);
+                batch.DeviceId, outcome.Stored, outcome.Duplicates, outcome.Watermark, null, BatchId: batch.BatchId);
         }
 
         return results;
@@ -263,7 +270,7 @@ public sealed partial class InboxStore
             _log.LogError(ex, "Could not record the rejection of batch {BatchId} from {Device}", batchId, deviceId);
         }
 
-        return new StoreResult(StoreOutcome.Rejected, officeId, deviceId, 0, 0, ack, reason, detail);
+        return new StoreResult(StoreOutcome.Rejected, officeId, deviceId, 0, 0, ack, reason, detail, batchId);
     }
 
     private readonly record struct DeviceKey(string OfficeId, string PublicKeyPem, bool Retired, long Watermark);

@@ -13,7 +13,8 @@ public enum StoreOutcome
 }
 
 /// <summary>What happened to one batch. AckSequence is the device's contiguous watermark after the batch (what the
-/// ack message carries); it is -1 when the device is unknown (nothing to acknowledge).</summary>
+/// ack message carries); it is -1 when the device is unknown (nothing to acknowledge). BatchId is the batch's own id
+/// when it could be read.</summary>
 public sealed record StoreResult(
     StoreOutcome Outcome,
     string? OfficeId,
@@ -22,7 +23,8 @@ public sealed record StoreResult(
     int Duplicates,
     long AckSequence,
     string? RejectReason,
-    string? Detail = null);
+    string? Detail = null,
+    string? BatchId = null);
 
 /// <summary>Rejection reasons as recorded in rejections.reason (docs/protocol.md, "Rejections").</summary>
 public static class RejectReasons
