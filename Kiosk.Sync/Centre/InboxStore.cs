@@ -12,7 +12,7 @@ namespace Kiosk.Sync.Centre;
 /// <summary>The centre's inbox over the central SQLite store. Stores each (device, sequence) exactly once, in ONE
 /// transaction with the device's contiguous watermark (decision 3), and rejects — recording and logging why — what
 /// is malformed, unsigned, forged, conflicting or on the wrong topic, without ever stopping. The same
-/// <see cref="StoreBatchAsync"/> serves MQTT and the USB journal import ("sneakernet", issue 6).</summary>
+/// <see cref="StoreRawAsync"/> serves MQTT and the USB journal import ("sneakernet", issue 6).</summary>
 public sealed partial class InboxStore
 {
     /// <summary>Largest batch accepted (protects the centre from one huge message; the pump sends far fewer).</summary>
@@ -84,8 +84,9 @@ public sealed partial class InboxStore
         return prepared.Rejected ?? await CommitAsync(prepared.Ready!, ct);
     }
 
-    /// <summary>Verifies and stores a batch. <paramref name="topic"/> is the MQTT topic it arrived on, or null for a
-    /// journal file imported from USB (then only the signature vouches for the origin).</summary>
+    /// <summary>Verifies and stores a batch held as an object (serialised once with the wire contract for the checks).
+    /// <paramref name="topic"/> is the MQTT topic it arrived on, or null when there is none (then only the signature
+    /// vouches for the origin).</summary>
     public async Task<StoreResult> StoreBatchAsync(EventBatch batch, string? topic, CancellationToken ct)
     {
         var prepared = await PrepareAsync(batch, topic, default, null, ct);
