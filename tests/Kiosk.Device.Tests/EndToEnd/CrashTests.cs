@@ -20,7 +20,6 @@ public sealed class CrashTests
             var config = WriteConfig(dir.FullName);
             var shown = new Dictionary<long, string>();
             var random = new Random(20261122);
-            var stopwatch = Stopwatch.StartNew();
             const int Rounds = 12;
             for (var round = 0; round < Rounds; round++)
             {
@@ -59,7 +58,6 @@ public sealed class CrashTests
             }
 
             Assert.True(shown.Count >= Rounds, "the storm showed too few punches");
-            Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(60), $"crash test took {stopwatch.Elapsed}");
         }
         finally
         {
