@@ -10,7 +10,8 @@ namespace Kiosk.Sync.Tests;
 
 /// <summary>The centre reads each received batch with its own one-pass reader (BatchReader, PunchReader for punches)
 /// instead of SyncJson. Its claim is that it accepts exactly what SyncJson accepts and builds the same objects, only
-/// stricter for a null element of "events". These tests hold it to that differentially: real signed batches from the
+/// stricter for a null element of "events", and that every refusal is a JsonException (the centre's "malformed"). These
+/// tests hold it to that differentially: real signed batches from the
 /// kiosk's own writer (BatchPayload), thousands of mutants of them, each given to both readers.</summary>
 public sealed partial class BatchReaderTests
 {
