@@ -18,7 +18,7 @@ public static class JournalHash
     public static string Compute(JournalEnvelope envelope)
     {
         ArgumentNullException.ThrowIfNull(envelope);
-        return FromCanonical(envelope.PrevHash, JsonSerializer.SerializeToUtf8Bytes(envelope with { Hash = string.Empty }));
+        return FromCanonical(envelope.PrevHash, Canonical(envelope));
     }
 
     /// <summary>The definition of the chain hash, in one place: lower-case hex SHA-256 over the previous hash, "\n",
@@ -65,6 +65,10 @@ public static class JournalHash
     public static bool Verify(JournalEnvelope envelope)
     {
         ArgumentNullException.ThrowIfNull(envelope);
-        return Matches(envelope.PrevHash, JsonSerializer.SerializeToUtf8Bytes(envelope with { Hash = string.Empty }), envelope.Hash);
+        return Matches(envelope.PrevHash, Canonical(envelope), envelope.Hash);
     }
+
+    /// <summary>The row's canonical bytes: its default System.Text.Json text with Hash = "".</summary>
+    private static byte[] Canonical(JournalEnvelope envelope) =>
+        JsonSerializer.SerializeToUtf8Bytes(envelope with { Hash = string.Empty });
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Kiosk.Core.Events;
 using Kiosk.Sync.Contract;
 
@@ -12,7 +11,7 @@ internal static class BatchChecks
 
     /// <summary>null when the batch is well formed: 1..MaxBatchEvents events of this device, consecutive sequences,
     /// every hash matching its content (JournalHash, decision 2). Otherwise the rejection reason and detail.</summary>
-    public static (string Reason, string Detail)? Check(EventBatch batch, ReadOnlyMemory<byte> payload, IReadOnlyList<Range>? slices)
+    public static (string Reason, string Detail)? Check(EventBatch batch, ReadOnlyMemory<byte> payload, IReadOnlyList<Range> slices)
     {
         var events = batch.Events;
         if (events.Count is 0 or > InboxStore.MaxBatchEvents)
@@ -23,12 +22,6 @@ internal static class BatchChecks
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];
-            if (e is null)
-            {
-                // Only from a file import (SyncJson builds a null envelope for a null element; BatchReader refuses it).
-                return (RejectReasons.BadEnvelope, $"element {i} of events is null");
-            }
-
             if (e.OfficeId != batch.OfficeId || e.DeviceId != batch.DeviceId)
             {
                 return (RejectReasons.BadEnvelope, $"event {e.Sequence} names {e.OfficeId}/{e.DeviceId}, not the batch's device");
@@ -68,54 +61,8 @@ internal static class BatchChecks
             : (RejectReasons.HashMismatch, $"event {events[firstBad].Sequence}: its hash does not match its content");
     }
 
-    private static bool HashHolds(JournalEnvelope e, ReadOnlyMemory<byte> payload, IReadOnlyList<Range>? slices, int i) =>
-        (slices is not null && WireHash.Matches(payload.Span[slices[i]], e.PrevHash, e.Hash)) || JournalHash.Verify(e);
-
-    /// <summary>Where each element of the payload's "events" array lies, so the centre checks and keeps each envelope
-    /// as received (issue 6) without serialising it again. null when the shape is not the expected one.</summary>
-    public static IReadOnlyList<Range>? EnvelopeSlices(ReadOnlyMemory<byte> payload, int expected)
-    {
-        if (payload.IsEmpty)
-        {
-            return null;
-        }
-
-        try
-        {
-            var reader = new Utf8JsonReader(payload.Span);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                return null;
-            }
-
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var isEvents = reader.ValueTextEquals("events"u8);
-                reader.Read();
-                if (!isEvents || reader.TokenType != JsonTokenType.StartArray)
-                {
-                    reader.Skip();
-                    continue;
-                }
-
-                var slices = new List<Range>(expected);
-                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                {
-                    var start = (int)reader.TokenStartIndex;
-                    reader.Skip();
-                    slices.Add(start..(int)reader.BytesConsumed);
-                }
-
-                return slices.Count == expected ? slices : null;
-            }
-        }
-        catch (JsonException)
-        {
-            // Already parsed once by the deserialiser; unreachable in practice, and the caller re-serialises instead.
-        }
-
-        return null;
-    }
+    private static bool HashHolds(JournalEnvelope e, ReadOnlyMemory<byte> payload, IReadOnlyList<Range> slices, int i) =>
+        WireHash.Matches(payload.Span[slices[i]], e.PrevHash, e.Hash) || JournalHash.Verify(e);
 
     private static void InterlockedMin(ref int target, int value)
     {

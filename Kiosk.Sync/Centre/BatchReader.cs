@@ -16,8 +16,8 @@ namespace Kiosk.Sync.Centre;
 /// hands each envelope's "event" to SyncJson itself, so the event bodies are validated by the contract's own rules
 /// (except a punch in exactly the kiosk's shape, which <see cref="PunchReader"/> builds the same way, faster).
 /// It is stricter in two places: a null inside "events" is malformed here, where SyncJson would build a null
-/// envelope; and every refusal is a <see cref="JsonException"/> (SyncJson lets a NotSupportedException out for an
-/// event body without a leading "kind", which the centre then took for a storage error and never rejected).</summary>
+/// envelope; and every refusal is a <see cref="JsonException"/> (also for text that is not valid UTF-8, which the
+/// reader's own string decoding reports as InvalidOperationException).</summary>
 internal static class BatchReader
 {
     /// <summary>The batch and each envelope's byte range in <paramref name="payload"/>; throws
@@ -33,11 +33,6 @@ internal static class BatchReader
             // Invalid UTF-8 or a lone escaped surrogate in a string the reader decodes itself (SyncJson reports the same
             // as a JsonException): malformed, so the centre records and rejects it like any other.
             throw new JsonException("the batch holds text that is not valid UTF-8: " + ex.Message, ex);
-        }
-        catch (NotSupportedException ex)
-        {
-            // SyncJson's polymorphic reader refuses an event body whose "kind" is missing or not its first member this way.
-            throw new JsonException("an event has no \"kind\" as its first member: " + ex.Message, ex);
         }
     }
 
@@ -144,8 +139,7 @@ internal static class BatchReader
                 if (body is null)
                 {
                     reader = bodyStart;
-                    body = JsonSerializer.Deserialize(ref reader, SyncJson.Default.AttendanceEvent)
-                        ?? throw new JsonException("an envelope's event is null");
+                    body = SyncJson.ReadEvent(ref reader);
                 }
             }
             else if (reader.ValueTextEquals("bootId"u8))

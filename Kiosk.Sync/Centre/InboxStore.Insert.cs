@@ -87,8 +87,8 @@ public sealed partial class InboxStore
             insert.BindUtf8(5, local);
             insert.Bind(6, (long)e.Event.At.Offset.TotalMinutes);
             insert.Bind(7, e.Hash);
-            // Stored verbatim as received (issue 6); an envelope whose bytes could not be located is serialised once.
-            insert.BindUtf8(8, prepared.Slices is { } slices ? prepared.Wire.Span[slices[i]] : SyncJson.Serialize(e));
+            // Stored verbatim as received (issue 6).
+            insert.BindUtf8(8, prepared.Wire.Span[prepared.Slices[i]]);
             insert.Execute();
         }
     }

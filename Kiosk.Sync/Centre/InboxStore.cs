@@ -84,22 +84,17 @@ public sealed partial class InboxStore
         return prepared.Rejected ?? await CommitAsync(prepared.Ready!, ct);
     }
 
-    /// <summary>Verifies and stores a batch held as an object (serialised once with the wire contract for the checks).
-    /// <paramref name="topic"/> is the MQTT topic it arrived on, or null when there is none (then only the signature
-    /// vouches for the origin).</summary>
-    public async Task<StoreResult> StoreBatchAsync(EventBatch batch, string? topic, CancellationToken ct)
-    {
-        var prepared = await PrepareAsync(batch, topic, default, null, ct);
-        return prepared.Rejected ?? await CommitAsync(prepared.Ready!, ct);
-    }
+    /// <summary>Verifies and stores a batch held as an object: it is serialised with the wire contract (the text the
+    /// device would have sent) and takes the same path as a received message. <paramref name="topic"/> is the MQTT
+    /// topic it arrived on, or null when there is none (then only the signature vouches for the origin).</summary>
+    public Task<StoreResult> StoreBatchAsync(EventBatch batch, string? topic, CancellationToken ct) =>
+        StoreRawAsync(topic, SyncJson.Serialize(batch), ct);
 
     /// <summary>A batch that passed every check except the conflict check, which needs the write transaction.</summary>
-    /// <remarks><paramref name="Wire"/> holds the envelopes' bytes as received and <paramref name="Slices"/> where each one
-    /// lies (null when the payload's shape is not ours: each envelope is then serialised again to be stored).
-    /// <paramref name="SignedBytes"/> are the canonical bytes the signature was verified over, stored as the batch's
-    /// signed_text (built once per batch).</remarks>
-    internal sealed record PreparedBatch(EventBatch Batch, string? Topic, ReadOnlyMemory<byte> Wire, IReadOnlyList<Range>? Slices,
-        ReadOnlyMemory<byte> Raw, byte[] SignedBytes);
+    /// <remarks><paramref name="Wire"/> is the message as received and <paramref name="Slices"/> where each envelope lies
+    /// in it (stored verbatim, issue 6). <paramref name="SignedBytes"/> are the canonical bytes the signature was
+    /// verified over, stored as the batch's signed_text (built once per batch).</remarks>
+    internal sealed record PreparedBatch(EventBatch Batch, string? Topic, ReadOnlyMemory<byte> Wire, Range[] Slices, byte[] SignedBytes);
 
     internal readonly record struct Preparation(PreparedBatch? Ready, StoreResult? Rejected);
 
@@ -127,11 +122,10 @@ public sealed partial class InboxStore
         return await PrepareAsync(batch, topic, payload, slices, ct);
     }
 
-    /// <param name="slices">Where each envelope lies in <paramref name="raw"/>, when it was read by <see cref="BatchReader"/>.</param>
-    private async Task<Preparation> PrepareAsync(EventBatch batch, string? topic, ReadOnlyMemory<byte> raw, IReadOnlyList<Range>? slices,
+    /// <param name="slices">Where each envelope lies in <paramref name="raw"/> (BatchReader).</param>
+    private async Task<Preparation> PrepareAsync(EventBatch batch, string? topic, ReadOnlyMemory<byte> raw, Range[] slices,
         CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(batch);
         async Task<Preparation> Reject(string reason, string detail) =>
             new(null, await RejectAsync(topic, batch.OfficeId, batch.DeviceId, batch.BatchId, reason, detail, raw, ct));
 
@@ -167,11 +161,7 @@ public sealed partial class InboxStore
             return await Reject(RejectReasons.OfficeMismatch, $"device {batch.DeviceId} belongs to {device.Value.OfficeId}, not {batch.OfficeId}");
         }
 
-        // The envelopes' bytes as received; a batch handed over as an object (USB import) is serialised once with
-        // the wire contract, which yields the same text the device would have sent.
-        var wire = raw.IsEmpty ? SyncJson.Serialize(batch) : raw;
-        slices ??= BatchChecks.EnvelopeSlices(wire, batch.Events.Count);
-        if (BatchChecks.Check(batch, wire, slices) is { } envelopeProblem)
+        if (BatchChecks.Check(batch, raw, slices) is { } envelopeProblem)
         {
             return await Reject(envelopeProblem.Reason, envelopeProblem.Detail);
         }
@@ -190,7 +180,7 @@ public sealed partial class InboxStore
             }
         }
 
-        return new(new PreparedBatch(batch, topic, wire, slices, raw, signed), null);
+        return new(new PreparedBatch(batch, topic, raw, slices, signed), null);
     }
 
     /// <summary>Stores a prepared batch in one transaction with the watermark (see <see cref="PrepareRawAsync"/>).</summary>
@@ -220,7 +210,7 @@ public sealed partial class InboxStore
             {
                 // After the commit: recording the rejection needs the write lock the transaction held.
                 results[i] = await RejectAsync(prepared[i].Topic, batch.OfficeId, batch.DeviceId, batch.BatchId, RejectReasons.Conflict,
-                    conflict, prepared[i].Raw, ct);
+                    conflict, prepared[i].Wire, ct);
                 continue;
             }
 

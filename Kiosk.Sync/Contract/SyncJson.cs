@@ -52,6 +52,21 @@ public sealed partial class SyncJson : JsonSerializerContext
         }
     }
 
+    /// <summary>Reads one event body starting at the reader's StartObject (the centre's one-pass batch reader); same
+    /// rules and errors as <see cref="Deserialize{T}(ReadOnlySpan{byte})"/>.</summary>
+    internal static Kiosk.Core.Events.AttendanceEvent ReadEvent(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(ref reader, Default.AttendanceEvent)
+                ?? throw new JsonException("an envelope's event is null");
+        }
+        catch (NotSupportedException ex)
+        {
+            throw Malformed<Kiosk.Core.Events.AttendanceEvent>(ex);
+        }
+    }
+
     /// <summary>System.Text.Json refuses an event body whose "kind" is missing or not its first member with a
     /// NotSupportedException; for the wire that is simply a malformed message (found by BatchReaderTests).</summary>
     private static JsonException Malformed<T>(NotSupportedException ex) =>

@@ -6,7 +6,7 @@ using Kiosk.Sync.Contract;
 namespace Kiosk.Central.Bench;
 
 /// <summary>Ingest into the real central store (a SQLite file in /tmp, WAL + synchronous=FULL) through the sync
-/// inbox's StoreBatchAsync: the path both MQTT and the USB import take, signature verification included.</summary>
+/// inbox's StoreBatchAsync: serialised, then the raw path both MQTT and the USB import take, signature verification included.</summary>
 internal static class IngestBench
 {
     public sealed record Result(TimeSpan First, TimeSpan Again, long StoredCount, TimeSpan ReadBack, int ReadCount, TimeSpan ReadBackCpu,

@@ -15,11 +15,12 @@ using Kiosk.Sync.Testing;
 // from a punch committed to it being stored (and acknowledged) at the centre, online. Targets: >= half the raw rate,
 // p50 < 1 s.
 var quick = args.Contains("--quick");
+var start = new DateTimeOffset(2026, 3, 2, 7, 0, 0, TimeSpan.FromHours(8));
 if (args.Contains("--stages-only"))
 {
     // Development aid: only the per-step breakdown (no broker, no raw rate), for quick before/after comparisons.
     var stagesDir = Directory.CreateTempSubdirectory("kiosk-sync-stages-").FullName;
-    await Stages.RunAsync(stagesDir, quick ? 2_000 : 20_000, new DateTimeOffset(2026, 3, 2, 7, 0, 0, TimeSpan.FromHours(8)));
+    await Stages.RunAsync(stagesDir, quick ? 2_000 : 20_000, start);
     Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     Directory.Delete(stagesDir, recursive: true);
     return 0;
@@ -28,7 +29,6 @@ if (args.Contains("--stages-only"))
 var events = quick ? 5_000 : 100_000;
 var punches = quick ? 200 : 2_000;
 var ci = CultureInfo.InvariantCulture;
-var start = new DateTimeOffset(2026, 3, 2, 7, 0, 0, TimeSpan.FromHours(8));
 const string Office = "o1", Device = "d1", Centre = "centre-1";
 string[] WarmDevices = ["w1", "w2", "w3", "w4", "w5"];
 

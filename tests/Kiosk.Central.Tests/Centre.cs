@@ -5,7 +5,7 @@ using Kiosk.Sync.Contract;
 namespace Kiosk.Central.Tests;
 
 /// <summary>A real central store in a temp dir driven through the real command line, with a kiosk identity whose
-/// signed journal exports are imported the sneakernet way (the same StoreBatchAsync as MQTT traffic).</summary>
+/// signed journal exports are imported the sneakernet way (the same StoreRawAsync path as MQTT traffic).</summary>
 internal sealed class Centre : IDisposable
 {
     private readonly Dictionary<string, DeviceIdentity> _devices = new(StringComparer.Ordinal);

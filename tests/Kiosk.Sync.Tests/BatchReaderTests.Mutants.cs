@@ -342,4 +342,37 @@ public sealed partial class BatchReaderTests
             text.Append(count == 0 ? string.Empty : gap).Append(Members is null ? ']' : '}');
         }
     }
+
+    /// <summary>The oracle for BatchReader's slices: where each element of the top-level "events" array lies, found
+    /// with a plain Utf8JsonReader walk (null when there is no such array).</summary>
+    private static List<Range>? ElementsOfEvents(byte[] payload)
+    {
+        var reader = new Utf8JsonReader(payload);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return null;
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isEvents = reader.ValueTextEquals("events"u8);
+            reader.Read();
+            if (isEvents && reader.TokenType == JsonTokenType.StartArray)
+            {
+                var elements = new List<Range>();
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    var start = (int)reader.TokenStartIndex;
+                    reader.Skip();
+                    elements.Add(start..(int)reader.BytesConsumed);
+                }
+
+                return elements;
+            }
+
+            reader.Skip();
+        }
+
+        return null;
+    }
 }

@@ -297,7 +297,7 @@ public sealed partial class BatchReaderTests
             return $"both accept, batch fields differ: {mine} vs {theirs}";
         }
 
-        var elements = BatchChecks.EnvelopeSlices(mutant, theirs.Events.Count);
+        var elements = ElementsOfEvents(mutant);
         if (elements is null || slices.Length != elements.Count)
         {
             return $"{slices.Length} slices for {theirs.Events.Count} envelopes";
