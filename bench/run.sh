@@ -33,6 +33,7 @@ for name in "${names[@]}"; do
   esac
   echo
   echo "# benchmark: $name"
-  dotnet run -c Release --project "$project" -- "${args[@]}" || { echo "benchmark $name exited with $?" >&2; status=1; }
+  # The same build directory as scripts/test.sh and scripts/demo.sh: after the tests nothing is built twice.
+  dotnet run -c Release --artifacts-path artifacts/build --project "$project" -- "${args[@]}" || { echo "benchmark $name exited with $?" >&2; status=1; }
 done
 exit "$status"

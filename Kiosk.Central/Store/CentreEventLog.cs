@@ -46,13 +46,8 @@ internal static class CentreEventLog
         return list;
     }
 
-    internal static string Kind(AttendanceEvent ev) => ev switch
-    {
-        LeaveRequest => "leave",
-        InspectionFinding => "inspection",
-        SecretaryPoints => "secretary_points",
-        Excuse => "excuse",
-        Outing => "outing",
-        _ => throw new ArgumentException($"{ev.GetType().Name} is not entered at the centre", nameof(ev)),
-    };
+    /// <summary>The kind name (Core EventKinds, the wire's discriminator) of an event the centre may enter itself.</summary>
+    internal static string Kind(AttendanceEvent ev) => ev is LeaveRequest or InspectionFinding or SecretaryPoints or Excuse or Outing
+        ? EventKinds.Of(ev)
+        : throw new ArgumentException($"{ev.GetType().Name} is not entered at the centre", nameof(ev));
 }

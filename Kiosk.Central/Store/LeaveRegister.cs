@@ -34,7 +34,7 @@ internal static class LeaveRegister
             }
         }
 
-        foreach (var e in CentreEventLog.Load(db, officeId, "leave"))
+        foreach (var e in CentreEventLog.Load(db, officeId, EventKinds.All[typeof(LeaveRequest)]))
         {
             history.Add(new LeaveEntry(e.OfficeId, (LeaveRequest)e.Event));
         }

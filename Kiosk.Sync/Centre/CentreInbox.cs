@@ -200,19 +200,31 @@ public sealed class CentreInbox : BackgroundService
         var results = new StoreResult?[group.Count];
         var ready = new List<InboxStore.PreparedBatch>(group.Count);
         var readyAt = new List<int>(group.Count);
-        try
+        for (var i = 0; i < group.Count; i++)
         {
-            for (var i = 0; i < group.Count; i++)
+            InboxStore.Preparation preparation;
+            try
             {
-                var preparation = await group[i].Prepared!;
-                results[i] = preparation.Rejected;
-                if (preparation.Ready is { } batch)
-                {
-                    ready.Add(batch);
-                    readyAt.Add(i);
-                }
+                preparation = await group[i].Prepared!;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                // Trouble checking this one message (the store locked while reading its device's key, say) leaves the
+                // rest of the group to be stored; this device resends after its ack timeout.
+                LogNotProcessed(ex, group[i].Message);
+                continue;
             }
 
+            results[i] = preparation.Rejected;
+            if (preparation.Ready is { } batch)
+            {
+                ready.Add(batch);
+                readyAt.Add(i);
+            }
+        }
+
+        try
+        {
             if (ready.Count > 0)
             {
                 var stored = await _store.CommitAsync(ready, ct);
@@ -233,15 +245,7 @@ public sealed class CentreInbox : BackgroundService
             foreach (var i in readyAt)
             {
                 results[i] = null;
-            }
-
-            for (var i = 0; i < group.Count; i++)
-            {
-                if (results[i] is null)
-                {
-                    _log.LogError(ex, "Could not process the message on {Topic} ({Bytes} bytes); the device will resend it",
-                        group[i].Message.Topic, group[i].Message.Payload.Length);
-                }
+                LogNotProcessed(ex, group[i].Message);
             }
         }
 
@@ -260,6 +264,10 @@ public sealed class CentreInbox : BackgroundService
             }
         }
     }
+
+    private void LogNotProcessed(Exception ex, MqttMessage message) =>
+        _log.LogError(ex, "Could not process the message on {Topic} ({Bytes} bytes); the device will resend it",
+            message.Topic, message.Payload.Length);
 
     private async Task PublishTimeAsync(MosquittoClient client, CancellationToken ct)
     {

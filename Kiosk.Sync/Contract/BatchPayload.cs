@@ -6,7 +6,7 @@ namespace Kiosk.Sync.Contract;
 /// <summary>Writes a signed <see cref="EventBatch"/> message from envelopes already in wire form, byte for byte what
 /// <c>SyncJson.Serialize(BatchSignature.Create(...))</c> writes (same property order, names and encoder), without
 /// building the envelope objects: the device's cost per event while draining a backlog is a copy (issue 5, drain
-/// benchmark). ContractTests pins the equality.</summary>
+/// benchmark). WireEnvelopeTests pins the equality.</summary>
 public static class BatchPayload
 {
     public static byte[] Sign(DeviceIdentity identity, string batchId, IReadOnlyList<WireEnvelope> events)

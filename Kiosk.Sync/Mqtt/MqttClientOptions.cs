@@ -45,9 +45,18 @@ public sealed record MqttTls(string CaFile, string? CertFile, string? KeyFile);
 /// <remarks>A large payload (an event batch of 500, ~200 KB) is copied into a pooled buffer: a fresh array of that size is a
 /// large-object-heap allocation, and one per batch made the centre run a full (gen 2) collection every few batches
 /// (bench/Kiosk.Sync.Bench). Whoever consumes such a message calls <see cref="Release"/> when done with it; one that
-/// is never released is simply collected.</remarks>
-public sealed record MqttMessage(string Topic, ReadOnlyMemory<byte> Payload, int Qos, bool Retain)
+/// is never released is simply collected. A class, not a record: a record's copy (<c>with</c>) would give two messages
+/// owning the same pooled buffer, and releasing both would hand it to the pool twice.</remarks>
+public sealed class MqttMessage(string topic, ReadOnlyMemory<byte> payload, int qos, bool retain)
 {
+    public string Topic { get; } = topic;
+
+    public ReadOnlyMemory<byte> Payload { get; } = payload;
+
+    public int Qos { get; } = qos;
+
+    public bool Retain { get; } = retain;
+
     /// <summary>Payloads at least this large are copied into pooled buffers (below the 85,000-byte LOH threshold).</summary>
     public const int PooledFrom = 64 * 1024;
 

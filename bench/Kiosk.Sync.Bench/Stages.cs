@@ -70,11 +70,11 @@ internal static class Stages
 
         string[] names =
         [
-            "device: read rows as wire text, mark them sent (one transaction)",
+            "device: read rows as wire text (+ the sent marks, written once a second)",
             "device: write and sign the batch message",
             "centre: parse, check topic/device/hashes/signature",
             "centre: store events + watermark (one transaction)",
-            "device: record the acknowledgement (one transaction)",
+            "device: record the acknowledgement (written every 2,000 events or when caught up)",
         ];
         Console.WriteLine();
         Console.WriteLine($"Steps of the drain on one thread, no broker ({events:N0} events in batches of 500, second pass):");
