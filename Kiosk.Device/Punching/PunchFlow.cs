@@ -89,6 +89,8 @@ internal sealed class PunchFlow : BackgroundService
             case KeyInput { Key.Kind: KeyKind.Menu }:
                 await secretary.RunAsync(cancellationToken);
                 resultUntil = 0;
+                // Secretary mode drew on the display itself: what we showed last is no longer there.
+                shown = null;
                 await ShowAsync(IdleScreen.Build(kiosk), cancellationToken);
                 break;
             default:
@@ -110,14 +112,9 @@ internal sealed class PunchFlow : BackgroundService
         }
 
         var finger = kiosk.Devices.Fingerprint;
-        if (!worker.IsEmployedOn(KioskContext.DateOf(kiosk.Clock.Stamp().Local)))
-        {
-            // No finger asked of someone who has left: the recorder refuses the card (卡已停用) and keeps it for the audit.
-            return await recorder.RecordPunchAsync(worker, cardId, null, PunchMethod.Card, cancellationToken);
-        }
-
         if (kiosk.Options.Identification != IdentificationMode.CardThenFinger || finger is null)
         {
+            // The recorder checks employment itself (a former worker's card is refused: 卡已停用).
             return await recorder.RecordPunchAsync(worker, cardId, null, PunchMethod.Card, cancellationToken);
         }
 
@@ -125,6 +122,13 @@ internal sealed class PunchFlow : BackgroundService
         if (slots.Count == 0)
         {
             kiosk.Log.LogWarning("Worker {Worker} has no finger enrolled; punch taken on the card alone", worker.Id);
+            return await recorder.RecordPunchAsync(worker, cardId, null, PunchMethod.Card, cancellationToken);
+        }
+
+        if (!worker.IsEmployedOn(KioskContext.DateOf(kiosk.Clock.Stamp().Local)))
+        {
+            // No finger asked of someone who has left: the recorder refuses the card and keeps it for the audit. Checked
+            // here, just before the finger wait, so a card-only punch stamps the clock once (in the recorder).
             return await recorder.RecordPunchAsync(worker, cardId, null, PunchMethod.Card, cancellationToken);
         }
 

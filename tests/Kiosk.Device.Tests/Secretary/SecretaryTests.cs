@@ -51,6 +51,29 @@ public sealed class SecretaryTests
     }
 
     [Fact]
+    public async Task Leaving_secretary_mode_at_once_brings_the_idle_screen_back_within_the_same_minute()
+    {
+        using var temp = new TempJournal();
+        var time = new Hosting.SteppedTime(Monday);
+        var display = new PlainTextDisplay(TextWriter.Null, keepHistory: true);
+        var (kiosk, flow) = await BuildAsync(temp, time, display, [Zhang, Secretary]);
+        using var stop = new CancellationTokenSource();
+        await flow.StartAsync(stop.Token);
+        await WaitForAsync(display, s => KioskRig.IsIdle(s));
+        kiosk.Inputs.Post(new KeyInput(new KeyPress(KeyKind.Menu)));
+        await WaitForAsync(display, s => s.Lines.Contains("请刷书记胸卡"));
+        var before = display.History.Count;
+
+        // Back before any badge: no journal row, the clock has not moved, so the idle screen is the very one shown
+        // before the mode; it must be drawn again all the same, since the mode drew over it.
+        kiosk.Inputs.Post(new KeyInput(new KeyPress(KeyKind.Back)));
+
+        await WaitForAsync(display, s => KioskRig.IsIdle(s), before);
+        await flow.StopAsync(CancellationToken.None);
+        await kiosk.Inputs.DisposeAsync();
+    }
+
+    [Fact]
     public async Task The_deputy_enters_only_while_the_secretary_is_away_and_a_PIN_works_without_a_finger()
     {
         var pinDeputy = Deputy with { FingerSlots = [], PinHash = SecretaryMode.HashPin(Deputy.Id, "2468") };
