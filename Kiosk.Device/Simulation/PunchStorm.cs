@@ -33,7 +33,7 @@ internal static class PunchStorm
         var options = KioskHost.LoadOptions(configPath);
         var time = TimeProvider.System;
         var log = NullLogger.Instance;
-        using var journal = EventJournal.Open(new JournalOptions(options.ResolvedJournalPath, options.OfficeId, options.DeviceId, options.RetentionDays), log);
+        using var journal = EventJournal.Open(options.Journal, log);
         var clock = new ClockGuard(time, new LinuxClockSources(), new ClockOptions(TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone), true, TimeSpan.FromHours(24)), log);
         clock.Attach(journal);
         var report = await JournalIntegrity.CheckAndRecordAsync(journal, clock.Stamp, log, cancellationToken);

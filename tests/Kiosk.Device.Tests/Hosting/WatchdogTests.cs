@@ -112,14 +112,11 @@ public sealed class WatchdogTests
             try
             {
                 Assert.StartsWith("READY=1", await ReceiveAsync(socket), StringComparison.Ordinal);
-                var started = Stopwatch.StartNew();
+                // Three pets (0.5 s apart); ReceiveAsync's own timeout fails the test if they stop coming.
                 for (var i = 0; i < 3; i++)
                 {
                     Assert.Equal("WATCHDOG=1", await ReceiveAsync(socket));
                 }
-
-                // Three pets at 0.5 s intervals: not a timing assertion, only a bound far above it (2-core CI box).
-                Assert.True(started.Elapsed < TimeSpan.FromSeconds(20), started.Elapsed.ToString());
             }
             finally
             {
