@@ -25,19 +25,64 @@ public static class BatchSignature
     }
 
     /// <summary>The signed text from the <paramref name="count"/> (sequence, hash) pairs of a batch, in batch order.</summary>
+    /// <remarks>Written as UTF-8 straight into one array of the exact length: the device builds it for every batch it
+    /// sends and the centre for every batch it checks (a StringBuilder, a string per sequence and a UTF-16 → UTF-8
+    /// copy were ~0.2 µs of each drained event, twice).</remarks>
     public static byte[] CanonicalBytes(string officeId, string deviceId, string batchId, int count, Func<int, (long Sequence, string Hash)> item)
     {
+        ArgumentNullException.ThrowIfNull(officeId);
+        ArgumentNullException.ThrowIfNull(deviceId);
+        ArgumentNullException.ThrowIfNull(batchId);
         ArgumentNullException.ThrowIfNull(item);
-        var text = new StringBuilder(64 + (count * 84));
-        text.Append(Magic).Append('\n').Append(officeId).Append('\n').Append(deviceId).Append('\n')
-            .Append(batchId).Append('\n').Append(count.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        var utf8 = Encoding.UTF8;
+        var length = Magic.Length + utf8.GetByteCount(officeId) + utf8.GetByteCount(deviceId) + utf8.GetByteCount(batchId)
+            + Digits(count) + 5;
         for (var i = 0; i < count; i++)
         {
             var (sequence, hash) = item(i);
-            text.Append(sequence.ToString(CultureInfo.InvariantCulture)).Append(' ').Append(hash).Append('\n');
+            length += Digits(sequence) + utf8.GetByteCount(hash) + 2;
         }
 
-        return Encoding.UTF8.GetBytes(text.ToString());
+        var bytes = new byte[length];
+        var at = 0;
+        Line(Magic);
+        Line(officeId);
+        Line(deviceId);
+        Line(batchId);
+        Number(count, '\n');
+        for (var i = 0; i < count; i++)
+        {
+            var (sequence, hash) = item(i);
+            Number(sequence, ' ');
+            Line(hash);
+        }
+
+        return at == length ? bytes : throw new InvalidOperationException("the signed text's length changed while it was written");
+
+        void Line(string text)
+        {
+            at += utf8.GetBytes(text, bytes.AsSpan(at));
+            bytes[at++] = (byte)'\n';
+        }
+
+        void Number(long value, char after)
+        {
+            value.TryFormat(bytes.AsSpan(at), out var written, default, CultureInfo.InvariantCulture);
+            at += written;
+            bytes[at++] = (byte)after;
+        }
+    }
+
+    /// <summary>Length of the invariant decimal text of <paramref name="value"/>, sign included.</summary>
+    private static int Digits(long value)
+    {
+        var digits = value < 0 ? 2 : 1;
+        for (var v = value; v is >= 10 or <= -10; v /= 10)
+        {
+            digits++;
+        }
+
+        return digits;
     }
 
     /// <summary>Builds and signs a batch of consecutive envelopes.</summary>

@@ -8,17 +8,21 @@ namespace Kiosk.Sync.Bench;
 
 /// <summary>`--stages`: the drain's steps one after the other on one thread, without the broker, in µs per event:
 /// where the CPU of a drained event goes (device read + outbox bookkeeping, batch writing and signing, the centre's
-/// parse and checks, its commit, the device's acknowledgement). Two passes over fresh stores; the second is printed.</summary>
+/// parse and checks, its commit, the device's acknowledgement). Several passes over fresh stores; the first warms up the
+/// runtime, and each step's best of the others is printed (on a shared machine a single pass varies by ±30 %).</summary>
 internal static class Stages
 {
     public static async Task RunAsync(string dir, int events, DateTimeOffset start)
     {
         const string Office = "o1";
         var ci = CultureInfo.InvariantCulture;
+        const int Passes = 5;
         double[] µs = new double[5];
         double[] cpu = new double[5];
+        double[] bestµs = [.. Enumerable.Repeat(double.MaxValue, 5)];
+        double[] bestCpu = [.. Enumerable.Repeat(double.MaxValue, 5)];
         static double Cpu() => ProcessCpu.Microseconds();
-        for (var pass = 0; pass < 2; pass++)
+        for (var pass = 0; pass < Passes; pass++)
         {
             Array.Clear(µs);
             Array.Clear(cpu);
@@ -66,6 +70,12 @@ internal static class Stages
                 cpu[4] += Cpu() - c;
                 after = rows[^1].Sequence;
             }
+
+            for (var i = 0; i < 5 && pass > 0; i++)
+            {
+                bestµs[i] = Math.Min(bestµs[i], µs[i]);
+                bestCpu[i] = Math.Min(bestCpu[i], cpu[i]);
+            }
         }
 
         string[] names =
@@ -77,16 +87,16 @@ internal static class Stages
             "device: record the acknowledgement (written every 2,000 events or when caught up)",
         ];
         Console.WriteLine();
-        Console.WriteLine($"Steps of the drain on one thread, no broker ({events:N0} events in batches of 500, second pass):");
+        Console.WriteLine($"Steps of the drain on one thread, no broker ({events:N0} events in batches of 500, each step's best of {Passes - 1} passes after one warm-up):");
         Console.WriteLine();
         Console.WriteLine("| step | µs per event | CPU µs per event |");
         Console.WriteLine("| --- | ---: | ---: |");
         for (var i = 0; i < names.Length; i++)
         {
-            Console.WriteLine(string.Create(ci, $"| {names[i]} | {µs[i] / events:F1} | {cpu[i] / events:F1} |"));
+            Console.WriteLine(string.Create(ci, $"| {names[i]} | {bestµs[i] / events:F2} | {bestCpu[i] / events:F2} |"));
         }
 
-        Console.WriteLine(string.Create(ci, $"| total | {µs.Sum() / events:F1} | {cpu.Sum() / events:F1} |"));
+        Console.WriteLine(string.Create(ci, $"| total (of the bests) | {bestµs.Sum() / events:F2} | {bestCpu.Sum() / events:F2} |"));
     }
 }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using FsCheck;
@@ -59,6 +60,28 @@ public sealed class ContractTests : IDisposable
         Assert.Equal($"kiosk-batch/1\no1\nd1\nb7\n2\n1 {rows[0].Hash}\n2 {rows[1].Hash}\n", text);
         var doc = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "docs", "protocol.md"));
         Assert.Contains("kiosk-batch/1\\n{officeId}\\n{deviceId}\\n{batchId}\\n{count}\\n", doc, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_signed_bytes_spell_any_ids_and_sequences_as_the_documented_utf8_text()
+    {
+        // The writer computes the exact length first and formats straight into it; the reference here is the plain
+        // string form of the documented text, for any office/device/batch text (Chinese, empty, escapes) and any
+        // sequence (negative and extreme ones only a forged batch carries).
+        var prop = Prop.ForAll(ArbMap.Default.ArbFor<string[]>(), ArbMap.Default.ArbFor<long[]>(), (texts, sequences) =>
+        {
+            var ids = (texts ?? []).Concat(["社区一", "", "d\n1"]).Select(t => t ?? "x").ToArray();
+            var items = (sequences ?? []).Concat([long.MinValue, long.MaxValue, 0, -1, 9, 10]).ToArray();
+            var expected = new StringBuilder($"kiosk-batch/1\n{ids[0]}\n{ids[1]}\n{ids[2]}\n{items.Length}\n");
+            foreach (var (sequence, i) in items.Select((s, i) => (s, i)))
+            {
+                expected.Append(CultureInfo.InvariantCulture, $"{sequence} {ids[i % ids.Length]}\n");
+            }
+
+            var bytes = BatchSignature.CanonicalBytes(ids[0], ids[1], ids[2], items.Length, i => (items[i], ids[i % ids.Length]));
+            return bytes.AsSpan().SequenceEqual(Encoding.UTF8.GetBytes(expected.ToString()));
+        });
+        Check.QuickThrowOnFailure(prop);
     }
 
     [Fact]
