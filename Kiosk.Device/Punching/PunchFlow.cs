@@ -108,13 +108,13 @@ internal sealed class PunchFlow : BackgroundService
         var worker = kiosk.Office.Roster.FindByBadge(cardId);
         if (worker is null)
         {
-            return await recorder.RecordUnknownCardAsync(cardId, PunchRecorder.UnknownCardText, cancellationToken);
+            return await recorder.RecordUnknownCardAsync(cardId, cancellationToken);
         }
 
         var finger = kiosk.Devices.Fingerprint;
         if (kiosk.Options.Identification != IdentificationMode.CardThenFinger || finger is null)
         {
-            // The recorder checks employment itself (a former worker's card is refused: 卡已停用).
+            // The recorder checks employment itself (a former worker's card is refused: 卡已停用, RecordRefusedAsync).
             return await recorder.RecordPunchAsync(worker, cardId, null, PunchMethod.Card, cancellationToken);
         }
 
@@ -125,11 +125,12 @@ internal sealed class PunchFlow : BackgroundService
             return await recorder.RecordPunchAsync(worker, cardId, null, PunchMethod.Card, cancellationToken);
         }
 
-        if (!worker.IsEmployedOn(KioskContext.DateOf(kiosk.Clock.Stamp().Local)))
+        var stamp = kiosk.Clock.Stamp();
+        if (!worker.IsEmployedOn(KioskContext.DateOf(stamp.Local)))
         {
-            // No finger asked of someone who has left: the recorder refuses the card and keeps it for the audit. Checked
-            // here, just before the finger wait, so a card-only punch stamps the clock once (in the recorder).
-            return await recorder.RecordPunchAsync(worker, cardId, null, PunchMethod.Card, cancellationToken);
+            // No finger asked of someone who has left: the card is refused and kept for the audit. Checked here, just
+            // before the finger wait, so a card-only punch stamps the clock once (in the recorder).
+            return await recorder.RecordRefusedAsync(worker, cardId, null, stamp, cancellationToken);
         }
 
         await ShowAsync(ScreenText.Fit(worker.Name, PlaceFingerText), cancellationToken);

@@ -20,6 +20,10 @@ internal static partial class PunchLog
         int minutes, ClockQuality clock);
 
     [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Worker {Worker} refused at the door (badge {Badge}, finger slot {Slot}): {Reason}; journalled as {Kind}, sequence {Sequence}")]
+    public static partial void Refused(ILogger log, string worker, string? badge, int? slot, string reason, string kind, long sequence);
+
+    [LoggerMessage(Level = LogLevel.Warning,
         Message = "Card {Badge} is not on the roster of office {Office} (roster {Version}); journalled as sequence {Sequence}")]
     public static partial void UnknownCard(ILogger log, string badge, string office, string version, long sequence);
 

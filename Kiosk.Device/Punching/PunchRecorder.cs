@@ -9,14 +9,16 @@ using Microsoft.Extensions.Logging;
 namespace Kiosk.Device.Punching;
 
 /// <summary>The use cases at the door once identification is done (issue 4, "Punch flow"): a known worker's
-/// punch, an unknown card, a finger that was not recognised. Each one is committed to the journal BEFORE the
-/// screen and the buzzer say anything (architecture decision 2), and every attempt is journalled, duplicates
-/// included: the rules decide what a punch means, the journal only records that it happened.</summary>
+/// punch, a worker on the roster who is not employed that day, an unknown card, a finger that was not recognised.
+/// Each one is committed to the journal BEFORE the screen and the buzzer say anything (architecture decision 2), and
+/// every attempt is journalled, duplicates included: the rules decide what a punch means, the journal only records
+/// that it happened.</summary>
 internal sealed class PunchRecorder
 {
     public const string UnknownCardText = "未登记的卡";
     public const string FingerNotRecognisedText = "指纹未识别，请重试";
     public const string ClockUntrustedText = "时钟未校准";
+    public const string DisabledText = "已停用";
 
     private readonly KioskContext kiosk;
 
@@ -30,11 +32,7 @@ internal sealed class PunchRecorder
         var date = KioskContext.DateOf(stamp.Local);
         if (!worker.IsEmployedOn(date))
         {
-            // Someone no longer (or not yet) employed: refused, and kept for the audit as what was shown at the door.
-            return badgeId is not null
-                ? await RecordUnknownCardAsync(badgeId, "卡已停用", cancellationToken, stamp)
-                : await RecordFingerNotRecognisedAsync(null, worker, new FingerMatch(FingerStatus.Ok, slot ?? -1, 0, "not employed"),
-                    cancellationToken, stamp);
+            return await RecordRefusedAsync(worker, badgeId, slot, stamp, cancellationToken);
         }
 
         var classification = kiosk.ClassifierFor(office).Classify(stamp.Local, kiosk.Today.For(worker.Id, date), office.Calendar);
@@ -66,20 +64,46 @@ internal sealed class PunchRecorder
         return ScreenText.Fit(worker.Name + " " + ScreenText.Hm(stamp.Local), classification.ToDisplayText(), footer);
     }
 
-    public async Task<Screen> RecordUnknownCardAsync(string badgeId, string text, CancellationToken cancellationToken,
-        ClockStamp? stamp = null)
+    /// <summary>Someone on the roster who may not sign in on the stamp's date (attendance-policy.md, "Who is
+    /// involved": attendance exists only while employed; <see cref="Worker.IsEmployedOn"/>): refused at the door.
+    /// No new event kind (the wire contract stays): the attempt is kept for the audit as what was presented, a card
+    /// as <see cref="UnknownCard"/>, a finger as <see cref="FingerNotRecognised"/> naming the worker; no punch,
+    /// and no retry prompt, since presenting again can never succeed.</summary>
+    public async Task<Screen> RecordRefusedAsync(Worker worker, string? badgeId, int? slot, ClockStamp stamp, CancellationToken cancellationToken)
     {
-        stamp ??= kiosk.Clock.Stamp();
+        ArgumentNullException.ThrowIfNull(worker);
+        ArgumentNullException.ThrowIfNull(stamp);
+        var date = KioskContext.DateOf(stamp.Local);
+        var reason = date < worker.EmployedFrom
+            ? "employed only from " + worker.EmployedFrom.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
+            : "employment ended " + worker.EmployedTo?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        AttendanceEvent refused = badgeId is not null
+            ? new UnknownCard(badgeId, stamp.Local)
+            : new FingerNotRecognised(null, worker.Id, stamp.Local);
+        var envelope = await kiosk.Journal.AppendAsync(refused, stamp, cancellationToken);
+        PunchLog.Refused(kiosk.Log, worker.Id, badgeId, slot, reason, EventKinds.Of(refused), envelope.Sequence);
+        kiosk.Devices.Signal.Refusal();
+        // One word for "may not sign in" whether employment ended or has not begun (the log says which): 已停用 is
+        // drawn from ui-chars.txt, the embedded font subset (Devices/Text/README.md). A card shows its number (as for
+        // an unknown card) so the secretary can find it; a finger shows whose it is.
+        var footer = stamp.Trusted ? null : ClockUntrustedText;
+        return badgeId is not null
+            ? ScreenText.Fit("卡" + DisabledText, badgeId, footer)
+            : ScreenText.Fit(worker.Name, DisabledText, footer);
+    }
+
+    public async Task<Screen> RecordUnknownCardAsync(string badgeId, CancellationToken cancellationToken)
+    {
+        var stamp = kiosk.Clock.Stamp();
         var envelope = await kiosk.Journal.AppendAsync(new UnknownCard(badgeId, stamp.Local), stamp, cancellationToken);
         PunchLog.UnknownCard(kiosk.Log, badgeId, kiosk.Options.OfficeId, kiosk.Office.Roster.Version, envelope.Sequence);
         kiosk.Devices.Signal.Refusal();
-        return ScreenText.Fit(text, badgeId, stamp.Trusted ? null : ClockUntrustedText);
+        return ScreenText.Fit(UnknownCardText, badgeId, stamp.Trusted ? null : ClockUntrustedText);
     }
 
-    public async Task<Screen> RecordFingerNotRecognisedAsync(string? badgeId, Worker? claimed, FingerMatch match, CancellationToken cancellationToken,
-        ClockStamp? stamp = null)
+    public async Task<Screen> RecordFingerNotRecognisedAsync(string? badgeId, Worker? claimed, FingerMatch match, CancellationToken cancellationToken)
     {
-        stamp ??= kiosk.Clock.Stamp();
+        var stamp = kiosk.Clock.Stamp();
         var envelope = await kiosk.Journal.AppendAsync(new FingerNotRecognised(badgeId, claimed?.Id, stamp.Local), stamp, cancellationToken);
         PunchLog.FingerNotRecognised(kiosk.Log, badgeId, claimed?.Id, match.Status, match.Score, envelope.Sequence);
         kiosk.Devices.Signal.Refusal();

@@ -16,6 +16,7 @@ using Kiosk.Device.Tests.Clock;
 using Kiosk.Device.Tests.Journal;
 using Kiosk.Device.Tests.TestSupport;
 using Kiosk.Sync.Contract;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Kiosk.Device.Tests.EndToEnd;
@@ -71,7 +72,7 @@ internal sealed class KioskRig : IAsyncDisposable
         new(id, name, [badge], "office-1", role, new DateOnly(2020, 1, 1), null, [slot]);
 
     public static async Task<KioskRig> StartAsync(IReadOnlyList<Worker> workers, DateTimeOffset startAt, KioskOptions? options = null,
-        IReadOnlyList<Delegation>? delegations = null)
+        IReadOnlyList<Delegation>? delegations = null, ILogger? log = null)
     {
         options ??= new KioskOptions { OfficeId = "office-1", DeviceId = "kiosk-1", FingerWaitSeconds = 6, SecretaryTimeoutSeconds = 20 };
         var time = new ShiftedTime(startAt);
@@ -106,7 +107,7 @@ internal sealed class KioskRig : IAsyncDisposable
         var signal = new RecordingSignal();
         var devices = new KioskDevices([reader], fingerReader, display, null, signal);
         var inputs = new InputHub(time, NullLogger.Instance);
-        var kiosk = new KioskContext(temp.Journal, clock, config, devices, inputs, options, time, NullLogger.Instance);
+        var kiosk = new KioskContext(temp.Journal, clock, config, devices, inputs, options, time, log ?? NullLogger.Instance);
         var flow = new PunchFlow(kiosk, new SecretaryMode(kiosk), new Liveness(time));
         var rig = new KioskRig(temp, cardPty, fingerPty, card, finger, display, signal, kiosk, flow, time, sources);
         await flow.StartAsync(rig.stop.Token);

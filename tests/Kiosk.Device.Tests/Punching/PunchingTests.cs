@@ -77,11 +77,13 @@ public sealed class PunchingTests
         var finger = await rig.Flow.OnFingerAsync(new Kiosk.Device.Devices.FingerMatch(Kiosk.Device.Devices.FingerStatus.Ok, 4), CancellationToken.None);
 
         Assert.Equal(["卡已停用", "0001623029"], card.Lines);
-        Assert.Equal(["指纹未识别，", "请重试", "赵六"], finger.Lines);
+        // The finger is refused as the account it belongs to, never told to retry (retrying can never succeed).
+        Assert.Equal(["赵六", PunchRecorder.DisabledText], finger.Lines);
         var rows = rig.Temp.Journal.ReadAfter(0, 10);
         Assert.Equal(["unknown_card", "finger_not_recognised"], rows.Select(r => r.Kind));
         Assert.Equal("0001623029", ((UnknownCard)rows[0].Envelope().Event).BadgeId);
         var refused = (FingerNotRecognised)rows[1].Envelope().Event;
         Assert.Equal(((string?)null, (string?)"1004"), (refused.BadgeId, refused.ClaimedWorkerId));
+        Assert.Equal(["refusal", "refusal"], rig.Signal.Seen);
     }
 }
