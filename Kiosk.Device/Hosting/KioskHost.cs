@@ -140,7 +140,7 @@ internal static class KioskHost
         if (!string.IsNullOrWhiteSpace(options.Mqtt.Host))
         {
             identity = DeviceIdentity.LoadOrCreate(options.OfficeId, options.DeviceId, options.ResolvedSigningKeyFile);
-            var pump = new OutboxPump(new JournalOutbox(journal, time), identity, new OutboxPumpOptions { Mqtt = MqttOptionsOf(options) }, time,
+            var pump = new OutboxPump(new JournalOutbox(journal, time, logs.CreateLogger<JournalOutbox>()), identity, new OutboxPumpOptions { Mqtt = MqttOptionsOf(options) }, time,
                 logs.CreateLogger<OutboxPump>(), adapters, adapters, adapters);
             journal.Appended += _ => pump.NotifyAppended();
             builder.Services.AddHostedService(_ => pump);

@@ -31,5 +31,5 @@ internal static class DeviceJournal
             new ClockStamp(at, ClockQuality.Synchronised, "bench-boot", n), CancellationToken.None);
     }
 
-    public static IOutbox Outbox(EventJournal journal) => new JournalOutbox(journal, TimeProvider.System);
+    public static IOutbox Outbox(EventJournal journal) => new JournalOutbox(journal, TimeProvider.System, NullLogger<JournalOutbox>.Instance);
 }

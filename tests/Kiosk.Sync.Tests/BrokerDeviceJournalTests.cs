@@ -26,7 +26,7 @@ public sealed class BrokerDeviceJournalTests
         var journal = await DeviceJournal.FillAsync(path, SyncRig.Office, "d1", 500, Morning);
         var log = new ListLogger<OutboxPump>();
         // The outbox runs on the rig's clock: its "write at least every second" is the manual clock's second.
-        var pump = new OutboxPump(new JournalOutbox(journal, rig.Time), identity,
+        var pump = new OutboxPump(new JournalOutbox(journal, rig.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<JournalOutbox>.Instance), identity,
             new OutboxPumpOptions { Mqtt = rig.ClientOptions("kiosk-d1", "d1"), AckTimeout = TimeSpan.FromSeconds(10) }, rig.Time, log);
         journal.Appended += _ => pump.NotifyAppended(); // as the kiosk wires them
         async Task<long> Watermark() =>

@@ -111,7 +111,7 @@ public sealed class BrokerSecurityTests
         {
             // The kiosk's own journal and outbox, wired to the pump as the kiosk wires them.
             using var journal = EventJournal.Open(new JournalOptions(Path.Combine(dir, "j.db"), "o1", "d1"), NullLogger.Instance);
-            var outbox = new JournalOutbox(journal, TimeProvider.System);
+            var outbox = new JournalOutbox(journal, TimeProvider.System, NullLogger<JournalOutbox>.Instance);
             using var identity = DeviceIdentity.CreateEphemeral("o1", "d1");
             var log = new ListLogger<OutboxPump>();
             using var pump = new OutboxPump(outbox, identity, new OutboxPumpOptions { Mqtt = options }, TimeProvider.System, log);

@@ -33,7 +33,7 @@ public sealed class MaintenanceTests
             await journal.AppendAsync(TempJournal.PunchAt("w" + i, days[i]), TempJournal.Stamp(days[i], mono: 1000 + i), CancellationToken.None);
         }
 
-        var outbox = new JournalOutbox(journal, time);
+        var outbox = new JournalOutbox(journal, time, NullLogger<JournalOutbox>.Instance);
         await outbox.MarkAcknowledgedAsync(2, CancellationToken.None);
         await outbox.FlushAsync(evenIfRecent: true, CancellationToken.None); // as the pump does when idle or stopping
         var log = new ListLogger();
@@ -77,7 +77,7 @@ public sealed class MaintenanceTests
         var old = Now.AddDays(-100);
         await temp.Journal.AppendAsync(TempJournal.PunchAt("w1", old), TempJournal.Stamp(old), CancellationToken.None);
         await temp.Journal.AppendAsync(TempJournal.PunchAt("w2", old), TempJournal.Stamp(old), CancellationToken.None);
-        var outbox = new JournalOutbox(temp.Journal, time);
+        var outbox = new JournalOutbox(temp.Journal, time, NullLogger<JournalOutbox>.Instance);
         await outbox.MarkAcknowledgedAsync(2, CancellationToken.None);
         await outbox.FlushAsync(evenIfRecent: true, CancellationToken.None);
         using var maintenance = new JournalMaintenance(temp.Journal, clock, time, NullLogger<JournalMaintenance>.Instance);

@@ -136,7 +136,7 @@ public sealed class JournalTests
     {
         using var temp = new TempJournal();
         var time = new Clock.ManualTime(Morning);
-        var outbox = new JournalOutbox(temp.Journal, time);
+        var outbox = new JournalOutbox(temp.Journal, time, NullLogger<JournalOutbox>.Instance);
         for (var i = 0; i < 5; i++)
         {
             await temp.Journal.AppendAsync(TempJournal.PunchAt("w" + i, Morning.AddMinutes(i)), TempJournal.Stamp(Morning.AddMinutes(i)), CancellationToken.None);
@@ -159,7 +159,7 @@ public sealed class JournalTests
         Assert.Equal(3, temp.Journal.ReadOutbox(1, 10).Count(r => r.State == OutboxState.Acked));
         Assert.Equal([OutboxState.Acked, OutboxState.Acked, OutboxState.Acked, OutboxState.Pending, OutboxState.Pending],
             temp.Journal.ReadOutbox(1, 10).Select(r => r.State));
-        Assert.Equal(3, await new JournalOutbox(temp.Reopen(), time).GetAcknowledgedAsync(CancellationToken.None));
+        Assert.Equal(3, await new JournalOutbox(temp.Reopen(), time, NullLogger<JournalOutbox>.Instance).GetAcknowledgedAsync(CancellationToken.None));
     }
 
     [Fact]
@@ -167,7 +167,7 @@ public sealed class JournalTests
     {
         using var temp = new TempJournal();
         var time = new Clock.ManualTime(Morning);
-        var outbox = new JournalOutbox(temp.Journal, time);
+        var outbox = new JournalOutbox(temp.Journal, time, NullLogger<JournalOutbox>.Instance);
         for (var i = 0; i < 5; i++)
         {
             await temp.Journal.AppendAsync(TempJournal.PunchAt("w" + i, Morning.AddMinutes(i)), TempJournal.Stamp(Morning.AddMinutes(i)), CancellationToken.None);
@@ -207,7 +207,7 @@ public sealed class JournalTests
         Assert.True(JournalIntegrity.Check(journal).Healthy);
         await journal.AppendAsync(TempJournal.PunchAt("w9", Morning.AddHours(1)), TempJournal.Stamp(Morning.AddHours(1)), CancellationToken.None);
         Assert.Equal(OutboxState.Pending, journal.ReadOutbox(6, 6).Single().State);
-        Assert.Equal([3L, 4L, 5L, 6L], (await new JournalOutbox(journal, time).ReadWireAfterAsync(2, 10, CancellationToken.None)).Select(e => e.Sequence));
+        Assert.Equal([3L, 4L, 5L, 6L], (await new JournalOutbox(journal, time, NullLogger<JournalOutbox>.Instance).ReadWireAfterAsync(2, 10, CancellationToken.None)).Select(e => e.Sequence));
     }
 
     [Fact]
@@ -215,7 +215,7 @@ public sealed class JournalTests
     {
         using var temp = new TempJournal();
         var time = new Clock.ManualTime(Morning);
-        var outbox = new JournalOutbox(temp.Journal, time);
+        var outbox = new JournalOutbox(temp.Journal, time, NullLogger<JournalOutbox>.Instance);
         for (var i = 0; i < 6; i++)
         {
             await temp.Journal.AppendAsync(TempJournal.PunchAt("w" + i, Morning.AddMinutes(i)), TempJournal.Stamp(Morning.AddMinutes(i)), CancellationToken.None);

@@ -121,7 +121,7 @@ public sealed class SecretaryPagesTests
         Assert.Equal(["版本 " + version, "配置 cfg-1"], second.Lines.Skip(2));
 
         // The centre acknowledges the punch (as the outbox pump applies an Ack message): the queue shrinks by one.
-        var outbox = new JournalOutbox(rig.Temp.Journal, rig.Time);
+        var outbox = new JournalOutbox(rig.Temp.Journal, rig.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<JournalOutbox>.Instance);
         await outbox.MarkAcknowledgedAsync(1, CancellationToken.None);
         await outbox.FlushAsync(evenIfRecent: true, CancellationToken.None); // as the pump does when idle or stopping
         rig.Press(Key(KeyKind.Back));
