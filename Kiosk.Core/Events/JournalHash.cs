@@ -48,13 +48,26 @@ public static class JournalHash
         // One reused hash object per thread: SHA256.HashData sets up a new OpenSSL context on every call, which costs
         // more than hashing the ~500 bytes of an envelope (measured by bench/Kiosk.Sync.Bench).
         var sha = t_sha ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        // A previous hash is 64 hex digits; anything longer (only a forged envelope) is encoded on the heap. ASCII, one
-        // byte per char, as the chain has always been defined.
-        Span<byte> prev = prevHash.Length <= 128 ? stackalloc byte[prevHash.Length] : new byte[prevHash.Length];
-        Encoding.ASCII.GetBytes(prevHash, prev);
-        sha.AppendData(prev);
-        sha.AppendData("\n"u8);
-        sha.AppendData(canonicalJson);
+        // The previous hash is ASCII, one byte per char, as the chain has always been defined. An envelope's hash input
+        // (64 + 1 + ~500 bytes) is assembled on the stack and handed to OpenSSL in one call: each call crosses into
+        // native code, and three of them cost ~0.2 µs more per envelope than one (the centre hashes every event it
+        // receives). Only an unusually large input (a forged one, or a very long note) is handed over in parts.
+        var length = prevHash.Length + 1 + canonicalJson.Length;
+        if (length <= 2048)
+        {
+            Span<byte> input = stackalloc byte[length];
+            Encoding.ASCII.GetBytes(prevHash, input);
+            input[prevHash.Length] = (byte)'\n';
+            canonicalJson.CopyTo(input[(prevHash.Length + 1)..]);
+            sha.AppendData(input);
+        }
+        else
+        {
+            sha.AppendData(Encoding.ASCII.GetBytes(prevHash));
+            sha.AppendData("\n"u8);
+            sha.AppendData(canonicalJson);
+        }
+
         Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
         sha.GetHashAndReset(digest);
         Convert.TryToHexStringLower(digest, hex, out _);

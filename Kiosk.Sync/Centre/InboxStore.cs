@@ -21,6 +21,7 @@ public sealed partial class InboxStore
     private readonly string _databasePath;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
+    private readonly DeviceKeys _keys = new();
 
     public InboxStore(string databasePath, TimeProvider time, ILogger? log = null)
     {
@@ -172,12 +173,9 @@ public sealed partial class InboxStore
         }
 
         var signed = BatchSignature.CanonicalBytes(batch.OfficeId, batch.DeviceId, batch.BatchId, batch.Events);
-        using (var key = BatchSignature.ImportPublicKey(device.Value.PublicKeyPem))
+        if (!_keys.Verify(device.Value.PublicKeyPem, batch.Signature, signed))
         {
-            if (!BatchSignature.Verify(batch.Signature, signed, key))
-            {
-                return await Reject(RejectReasons.BadSignature, "the signature does not verify with the registered key");
-            }
+            return await Reject(RejectReasons.BadSignature, "the signature does not verify with the registered key");
         }
 
         return new(new PreparedBatch(batch, topic, raw, slices, signed), null);

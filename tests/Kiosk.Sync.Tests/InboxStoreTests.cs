@@ -277,6 +277,23 @@ public sealed class InboxStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_re_registered_key_takes_effect_on_the_next_batch_although_the_old_one_was_just_used()
+    {
+        // The inbox keeps imported keys (DeviceKeys); it must still read the registered key for every batch.
+        using var replacement = DeviceIdentity.CreateEphemeral("o1", "d1");
+        var before = await _store.StoreBatchAsync(Batch(_journal.Append(2, Morning)), Topic, None);
+        await _store.RegisterDeviceAsync("o1", "d1", replacement.PublicKeyPem, None);
+
+        var oldKey = await _store.StoreBatchAsync(Batch(_journal.Append(2, Morning.AddHours(1)), "old"), Topic, None);
+        var newKey = await _store.StoreBatchAsync(BatchSignature.Create(replacement, "new", _journal.Append(2, Morning.AddHours(2))), Topic, None);
+
+        Assert.Equal((StoreOutcome.Stored, 2L), (before.Outcome, before.AckSequence));
+        Assert.Equal((StoreOutcome.Rejected, RejectReasons.BadSignature), (oldKey.Outcome, oldKey.RejectReason));
+        // The new key's batch holds sequences 5-6: stored, and the ack waits at 2 for the hole the old key left.
+        Assert.Equal((StoreOutcome.Stored, 2, 2L), (newKey.Outcome, newKey.Stored, newKey.AckSequence));
+    }
+
+    [Fact]
     public async Task Migration_is_idempotent_and_a_device_cannot_silently_move_office()
     {
         await _store.MigrateAsync(None);
