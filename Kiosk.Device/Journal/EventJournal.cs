@@ -45,7 +45,9 @@ internal sealed partial class EventJournal : IDisposable
 
         writer = JournalSchema.Open(options.Path);
         JournalSchema.Migrate(writer);
-        reader = JournalSchema.Open(options.Path);
+        // Reads only (queries, the integrity check, the outbox's reads): read-only, opened once the writer has made
+        // the file, its WAL and shared-memory index.
+        reader = JournalSchema.Open(options.Path, readOnly: true);
         insert = writer.CreateCommand();
         insert.CommandText = InsertSql;
         foreach (var name in new[] { "$seq", "$segment", "$kind", "$worker", "$date", "$time", "$offset", "$boot", "$mono", "$clock", "$prev", "$hash", "$env" })
@@ -232,8 +234,9 @@ internal sealed partial class EventJournal : IDisposable
     {
         insert.Dispose();
         insertOutbox.Dispose();
-        writer.Dispose();
+        // The reader first: the last connection to close checkpoints and removes the WAL, which a read-only one cannot.
         reader.Dispose();
+        writer.Dispose();
         writeLock.Dispose();
     }
 }

@@ -3,8 +3,9 @@ using Microsoft.Data.Sqlite;
 namespace Kiosk.Device.Journal;
 
 /// <summary>Opening connections and versioned migrations of the journal file (architecture decision 2).
-/// Every connection, the writer's and every reader's, gets WAL and synchronous=FULL: WAL alone with the
-/// default NORMAL can lose the last commits on power loss, and a shown "签到成功" must survive a power cut.</summary>
+/// The writer's connection gets WAL and synchronous=FULL: WAL alone with the default NORMAL can lose the last commits
+/// on power loss, and a shown "签到成功" must survive a power cut. A reader's connection is opened read-only and gets
+/// only what matters to reading (busy timeout, cache size): it cannot write, so synchronous means nothing to it.</summary>
 internal static class JournalSchema
 {
     /// <summary>Ordered migrations; index + 1 is the schema version kept in PRAGMA user_version.
@@ -71,6 +72,11 @@ internal static class JournalSchema
     /// <summary>Page cache per connection, as SQLite's negative cache_size (KiB).</summary>
     private const string CacheKibibytes = "-256";
 
+    /// <summary>Opens the journal file. <paramref name="readOnly"/>: only after a writer's connection to the same file is
+    /// open in this process. A read-only connection to a WAL file needs the -wal and -shm files to exist already (or
+    /// a writable directory); the writer's open and first transaction create them (sqlite.org/wal.html, "Read-Only
+    /// Databases"). Close readers before the writer: the last connection to close checkpoints and deletes the WAL,
+    /// which a read-only one cannot do.</summary>
     public static SqliteConnection Open(string path, bool readOnly = false)
     {
         var builder = new SqliteConnectionStringBuilder
@@ -82,13 +88,13 @@ internal static class JournalSchema
         };
         var connection = new SqliteConnection(builder.ToString());
         connection.Open();
-        // journal_mode is persistent in the file, but a read-only connection cannot switch it; the others
-        // are per connection and must be set on each one. cache_size: SQLite's default page cache (2 MB per
-        // connection) fills as the journal grows and was most of the kiosk's memory growth over 10,000 punches
-        // (bench/Kiosk.Device.Bench); the hot pages of an append-only journal are few, and the OS page cache
-        // still holds the rest.
+        // journal_mode is persistent in the file (the writer sets it), and a read-only connection cannot switch it;
+        // synchronous only affects commits, which a read-only connection never makes. busy_timeout and cache_size are
+        // per connection and matter to every one. cache_size: SQLite's default page cache (2 MB per connection) fills
+        // as the journal grows and was most of the kiosk's memory growth over 10,000 punches (bench/Kiosk.Device.Bench);
+        // the hot pages of an append-only journal are few, and the OS page cache still holds the rest.
         Execute(connection, readOnly
-            ? "PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000; PRAGMA cache_size=" + CacheKibibytes + ";"
+            ? "PRAGMA busy_timeout=10000; PRAGMA cache_size=" + CacheKibibytes + ";"
             : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON; PRAGMA cache_size=" + CacheKibibytes + ";");
         return connection;
     }

@@ -30,7 +30,8 @@ public interface IOutbox
 
 /// <summary>The journal's state as the status message reports it.</summary>
 /// <param name="LastSequence">Highest sequence committed in the journal (0 when empty).</param>
-/// <param name="AcknowledgedSequence">Highest sequence the centre acknowledged.</param>
+/// <param name="AcknowledgedSequence">Highest sequence the centre acknowledged: at least every value already given to
+/// <see cref="IOutbox.MarkAcknowledgedAsync"/>, written to the file or not (the status reports it as is).</param>
 /// <param name="OldestUnacknowledgedAt">Office-local time of the first event after the ack, null when none.</param>
 public sealed record OutboxStats(
     long LastSequence,

@@ -355,8 +355,8 @@ public sealed class OutboxPump : BackgroundService
     private DeviceStatus BuildStatus(bool online, OutboxStats stats)
     {
         var now = _time.GetUtcNow().ToOffset(_options.OfficeUtcOffset);
-        // The pump may know a newer ack than the journal reports (one it has not handed over yet).
-        stats = stats with { AcknowledgedSequence = Math.Max(stats.AcknowledgedSequence, Acknowledged) };
+        // stats.AcknowledgedSequence already includes every ack this pump knows: ApplyAckAsync hands an ack to the
+        // outbox (MarkAcknowledgedAsync) before it takes it as its own, and the outbox counts it from then on (IOutbox).
         // "Complete up to" (decision 4): every punch is committed before it is shown, so at this instant the journal
         // holds everything up to now, and its last sequence is stats.LastSequence.
         return new DeviceStatus(DeviceStatus.CurrentVersion, _identity.OfficeId, _identity.DeviceId, online, now, now,

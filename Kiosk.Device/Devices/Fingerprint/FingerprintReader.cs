@@ -256,7 +256,8 @@ public sealed class FingerprintReader : IFingerprintReader
         await _operation.WaitAsync(cancellationToken);
         try
         {
-            if (_needsInit || Module.ResyncNeeded || Parameters is null)
+            // _needsInit is cleared only with Parameters set, so it also covers "not initialised yet".
+            if (_needsInit || Module.ResyncNeeded)
             {
                 var init = await InitializeAsync(cancellationToken);
                 if (init != R30xCode.Ok)

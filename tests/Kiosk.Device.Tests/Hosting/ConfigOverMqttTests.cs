@@ -1,11 +1,9 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Kiosk.Core.Events;
 using Kiosk.Core.Roster;
 using Kiosk.Device.Journal;
+using Kiosk.Device.Tests.TestSupport;
 using Kiosk.Sync.Contract;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -27,7 +25,7 @@ public sealed class ConfigOverMqttTests
         var dir = Directory.CreateTempSubdirectory("kiosk-config-mqtt-");
         try
         {
-            await using var broker = await Broker.StartAsync(dir.FullName);
+            await using var broker = await MosquittoBroker.StartAsync(dir.FullName);
             var config = KioskProcess.WriteConfig(dir.FullName, new() { ["Mqtt"] = new { Host = "127.0.0.1", Port = broker.Port } });
             using var kiosk = Process.Start(KioskProcess.Info("run", "--simulate", "--config", config))!;
             var screen = new OutputLines(kiosk.StandardOutput);
@@ -35,7 +33,7 @@ public sealed class ConfigOverMqttTests
             try
             {
                 // Running on its seed configuration: connected, reporting "seed-1", and 李四 is not on its roster yet.
-                Assert.Equal("seed-1", (await broker.RetainedStatusAsync(s => s.ConfigVersion == "seed-1", log)).ConfigVersion);
+                Assert.Equal("seed-1", (await RetainedStatusAsync(broker, s => s.ConfigVersion == "seed-1", log)).ConfigVersion);
                 await kiosk.StandardInput.WriteLineAsync(LiBadge);
                 await kiosk.StandardInput.FlushAsync();
                 await screen.WaitForAsync(l => l.StartsWith("[display] 未登记的卡 | " + LiBadge, StringComparison.Ordinal), "李四 refused before the new roster", alsoShow: log);
@@ -44,7 +42,7 @@ public sealed class ConfigOverMqttTests
                 var li = new Worker("1002", "李四", [LiBadge], "office-1", Role.Worker, new DateOnly(2020, 1, 1), null, []);
                 var zhang = new Worker("1001", "张三", ["0001623026"], "office-1", Role.Worker, new DateOnly(2020, 1, 1), null, [1]);
                 await broker.PublishRetainedAsync(Topics.Config("office-1", "kiosk-1"), Config("office-1", "cfg-2", new OfficeRoster("office-1", "r2", [zhang, li], [])));
-                var status = await broker.RetainedStatusAsync(s => s.ConfigVersion == "cfg-2", log);
+                var status = await RetainedStatusAsync(broker, s => s.ConfigVersion == "cfg-2", log);
                 Assert.True(status.Online);
                 await log.WaitForAsync(l => l.Contains("Office configuration cfg-2 applied: 2 workers", StringComparison.Ordinal), "the apply logged");
 
@@ -70,7 +68,7 @@ public sealed class ConfigOverMqttTests
                 await kiosk.StandardInput.WriteLineAsync(WangBadge);
                 await kiosk.StandardInput.FlushAsync();
                 await screen.WaitForAsync(l => l.StartsWith("[display] 未登记的卡 | " + WangBadge, StringComparison.Ordinal), "王五 refused", seen, log);
-                Assert.Equal("cfg-2", (await broker.RetainedStatusAsync(_ => true, log)).ConfigVersion);
+                Assert.Equal("cfg-2", (await RetainedStatusAsync(broker, _ => true, log)).ConfigVersion);
 
                 // End of input: the kiosk stops cleanly (simulator), then its journal is read back.
                 kiosk.StandardInput.Close();
@@ -107,97 +105,29 @@ public sealed class ConfigOverMqttTests
         SyncJson.Serialize(new OfficeConfig(OfficeConfig.CurrentVersion, office, version, DateTimeOffset.UtcNow,
             JsonSerializer.SerializeToElement(roster, Web), null, null, null));
 
-    /// <summary>A real mosquitto on a free loopback port (as MqttSimulationTests starts it), and its command-line clients.</summary>
-    private sealed class Broker : IAsyncDisposable
+    /// <summary>The kiosk's retained status as a new subscriber gets it, polled until <paramref name="until"/> holds.</summary>
+    private static async Task<DeviceStatus> RetainedStatusAsync(MosquittoBroker broker, Func<DeviceStatus, bool> until, OutputLines kioskLog)
     {
-        private readonly Process process;
-        private readonly string directory;
-
-        private Broker(Process process, string directory, int port)
+        var started = Stopwatch.StartNew();
+        DeviceStatus? last = null;
+        while (started.Elapsed < TimeSpan.FromSeconds(30))
         {
-            this.process = process;
-            this.directory = directory;
-            Port = port;
-        }
-
-        public int Port { get; }
-
-        public static async Task<Broker> StartAsync(string directory)
-        {
-            int port;
-            using (var listener = new TcpListener(IPAddress.Loopback, 0))
+            using var sub = broker.Subscribe(Topics.Status("office-1", "kiosk-1"), count: 1, waitSeconds: 2);
+            var payload = (await sub.StandardOutput.ReadToEndAsync()).Trim();
+            await sub.WaitForExitAsync();
+            if (payload.Length > 0)
             {
-                listener.Start();
-                port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            }
-
-            var conf = Path.Combine(directory, "mosquitto.conf");
-            await File.WriteAllTextAsync(conf, $"listener {port.ToString(CultureInfo.InvariantCulture)} 127.0.0.1\nallow_anonymous true\npersistence false\n");
-            var broker = new Broker(Process.Start(new ProcessStartInfo("mosquitto", ["-c", conf]) { UseShellExecute = false, RedirectStandardError = true })!,
-                directory, port);
-            for (var i = 0; i < 100; i++)
-            {
-                try
+                last = SyncJson.Deserialize<DeviceStatus>(payload);
+                if (until(last))
                 {
-                    using var client = new TcpClient();
-                    await client.ConnectAsync(IPAddress.Loopback, port);
-                    return broker;
-                }
-                catch (SocketException)
-                {
-                    await Task.Delay(50);
+                    return last;
                 }
             }
 
-            await broker.DisposeAsync();
-            throw new TimeoutException($"mosquitto did not listen on {port}");
+            await Task.Delay(200);
         }
 
-        public async Task PublishRetainedAsync(string topic, byte[] payload)
-        {
-            var file = Path.Combine(directory, "payload-" + Guid.NewGuid().ToString("N") + ".json");
-            await File.WriteAllBytesAsync(file, payload);
-            using var pub = Process.Start(new ProcessStartInfo("mosquitto_pub",
-                ["-h", "127.0.0.1", "-p", Port.ToString(CultureInfo.InvariantCulture), "-q", "1", "-r", "-t", topic, "-f", file])
-            { UseShellExecute = false, RedirectStandardError = true })!;
-            var error = await pub.StandardError.ReadToEndAsync();
-            await pub.WaitForExitAsync();
-            Assert.True(pub.ExitCode == 0, "mosquitto_pub: " + error);
-        }
-
-        /// <summary>The kiosk's retained status as a new subscriber gets it, polled until <paramref name="until"/> holds.</summary>
-        public async Task<DeviceStatus> RetainedStatusAsync(Func<DeviceStatus, bool> until, OutputLines kioskLog)
-        {
-            var started = Stopwatch.StartNew();
-            DeviceStatus? last = null;
-            while (started.Elapsed < TimeSpan.FromSeconds(30))
-            {
-                using var sub = Process.Start(new ProcessStartInfo("mosquitto_sub",
-                    ["-h", "127.0.0.1", "-p", Port.ToString(CultureInfo.InvariantCulture), "-t", Topics.Status("office-1", "kiosk-1"), "-C", "1", "-W", "2"])
-                { UseShellExecute = false, RedirectStandardOutput = true })!;
-                var payload = (await sub.StandardOutput.ReadToEndAsync()).Trim();
-                await sub.WaitForExitAsync();
-                if (payload.Length > 0)
-                {
-                    last = SyncJson.Deserialize<DeviceStatus>(payload);
-                    if (until(last))
-                    {
-                        return last;
-                    }
-                }
-
-                await Task.Delay(200);
-            }
-
-            throw new TimeoutException($"No such retained status; last {(last is null ? "none" : last.ConfigVersion)}. Kiosk log:\n{kioskLog}");
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            process.Kill();
-            await process.WaitForExitAsync();
-            process.Dispose();
-        }
+        throw new TimeoutException($"No such retained status; last {(last is null ? "none" : last.ConfigVersion)}. Kiosk log:\n{kioskLog}");
     }
 }
 

@@ -1,8 +1,6 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
+using Kiosk.Device.Tests.TestSupport;
 
 namespace Kiosk.Device.Tests.Hosting;
 
@@ -12,16 +10,11 @@ public sealed class MqttSimulationTests
     public async Task The_simulated_kiosk_publishes_its_punches_to_a_real_broker_as_signed_batches()
     {
         var dir = Directory.CreateTempSubdirectory("kiosk-mqtt-");
-        var port = FreePort();
-        var conf = Path.Combine(dir.FullName, "mosquitto.conf");
-        await File.WriteAllTextAsync(conf, $"listener {port.ToString(CultureInfo.InvariantCulture)} 127.0.0.1\nallow_anonymous true\npersistence false\n");
-        using var broker = Process.Start(new ProcessStartInfo("mosquitto", ["-c", conf]) { UseShellExecute = false, RedirectStandardError = true })!;
         try
         {
-            await WaitForPortAsync(port);
-            using var sub = Process.Start(new ProcessStartInfo("mosquitto_sub",
-                ["-h", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "-t", "attendance/v1/office-1/kiosk-1/events", "-C", "2", "-W", "60"])
-            { UseShellExecute = false, RedirectStandardOutput = true })!;
+            await using var broker = await MosquittoBroker.StartAsync(dir.FullName);
+            var port = broker.Port;
+            using var sub = broker.Subscribe("attendance/v1/office-1/kiosk-1/events", count: 2, waitSeconds: 60);
             var published = sub.StandardOutput.ReadToEndAsync();
             await Task.Delay(300);
 
@@ -49,35 +42,7 @@ public sealed class MqttSimulationTests
         }
         finally
         {
-            broker.Kill();
-            await broker.WaitForExitAsync();
             dir.Delete(recursive: true);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static async Task WaitForPortAsync(int port)
-    {
-        for (var i = 0; i < 100; i++)
-        {
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port);
-                return;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(50);
-            }
-        }
-
-        throw new TimeoutException($"mosquitto did not listen on {port}");
     }
 }

@@ -32,13 +32,47 @@ public sealed class JournalTests
     }
 
     [Fact]
-    public void Every_connection_runs_WAL_with_synchronous_FULL()
+    public void A_writer_connection_runs_WAL_with_synchronous_FULL()
     {
         using var temp = new TempJournal();
         using var connection = JournalSchema.Open(temp.Options.Path);
         Assert.Equal("wal", JournalSchema.Scalar(connection, "PRAGMA journal_mode"));
         Assert.Equal(2L, JournalSchema.Scalar(connection, "PRAGMA synchronous"));
         Assert.Equal((long)JournalSchema.LatestVersion, JournalSchema.Scalar(connection, "PRAGMA user_version"));
+    }
+
+    [Fact]
+    public async Task The_journal_reads_through_a_read_only_connection_that_sees_every_commit_and_cannot_write()
+    {
+        using var temp = new TempJournal();
+        await temp.Journal.AppendAsync(TempJournal.PunchAt("w1", Morning), TempJournal.Stamp(Morning), CancellationToken.None);
+
+        var (mode, busy, cache, refused) = temp.Journal.ReadWith(connection =>
+        {
+            var error = Assert.Throws<SqliteException>(() => JournalSchema.Execute(connection, "INSERT INTO meta (key, value) VALUES ('probe', 'x')"));
+            return (JournalSchema.Scalar(connection, "PRAGMA journal_mode"), JournalSchema.Scalar(connection, "PRAGMA busy_timeout"),
+                JournalSchema.Scalar(connection, "PRAGMA cache_size"), error.SqliteErrorCode);
+        });
+
+        Assert.Equal(8, refused); // SQLITE_READONLY
+        Assert.Equal(("wal", 10000L, -256L), (mode, busy, cache));
+        Assert.Equal(["w1"], temp.Journal.ReadAfter(0, 10).Select(r => r.WorkerId));
+        Assert.True(JournalIntegrity.Check(temp.Journal).Healthy);
+    }
+
+    [Fact]
+    public async Task Closing_the_journal_checkpoints_and_leaves_no_write_ahead_log_behind()
+    {
+        using var temp = new TempJournal();
+        await temp.Journal.AppendAsync(TempJournal.PunchAt("w1", Morning), TempJournal.Stamp(Morning), CancellationToken.None);
+        Assert.True(File.Exists(temp.Options.Path + "-wal"));
+
+        temp.Journal.Dispose();
+
+        // The last connection to close (the writer) checkpointed the WAL into the file and removed it.
+        Assert.False(File.Exists(temp.Options.Path + "-wal"));
+        Assert.False(File.Exists(temp.Options.Path + "-shm"));
+        Assert.Equal(["w1"], temp.Reopen().ReadAfter(0, 10).Select(r => r.WorkerId));
     }
 
     [Fact]
