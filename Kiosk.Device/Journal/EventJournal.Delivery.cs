@@ -19,16 +19,17 @@ internal sealed partial class EventJournal
     {
         var written = await WriteAsync((connection, transaction) =>
         {
-            var now = nowUtc.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+            var now = nowUtc.ToUnixTimeMilliseconds();
             var ackedThrough = AckedThrough; // only this object writes it, under the write lock
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
             // A row sent and acknowledged since the last write is updated once (attempt and ack together), not twice.
+            // States as stored (OutboxState): 1 sent, 2 acked; times in Unix milliseconds (JournalSchema, step 4).
             command.CommandText = """
-                UPDATE outbox SET attempts = attempts + 1, last_attempt_utc = $now,
-                    state = CASE WHEN seq <= $ack THEN 'acked' ELSE 'sent' END,
-                    acked_utc = CASE WHEN seq <= $ack THEN $now ELSE acked_utc END
-                WHERE seq BETWEEN $from AND $to AND state != 'acked'
+                UPDATE outbox SET attempts = attempts + 1, last_attempt_ms = $now,
+                    state = CASE WHEN seq <= $ack THEN 2 ELSE 1 END,
+                    acked_ms = CASE WHEN seq <= $ack THEN $now ELSE acked_ms END
+                WHERE seq BETWEEN $from AND $to AND state != 2
                 """;
             command.Parameters.AddWithValue("$now", now);
             command.Parameters.AddWithValue("$ack", Math.Max(ackedThrough, ackUpTo ?? 0));
@@ -43,7 +44,7 @@ internal sealed partial class EventJournal
             if (ackUpTo is { } upTo && upTo > ackedThrough)
             {
                 // Everything at or below acked_through_seq is acked already: only the new range is touched.
-                command.CommandText = "UPDATE outbox SET state = 'acked', acked_utc = $now WHERE seq > $from AND seq <= $to AND state != 'acked'";
+                command.CommandText = "UPDATE outbox SET state = 2, acked_ms = $now WHERE seq > $from AND seq <= $to AND state != 2";
                 (pFrom.Value, pTo.Value) = (ackedThrough, upTo);
                 command.ExecuteNonQuery();
                 SetMeta(connection, transaction, "acked_through_seq", upTo.ToString(CultureInfo.InvariantCulture));
@@ -70,7 +71,7 @@ internal sealed partial class EventJournal
         var rows = new List<OutboxRow>();
         while (data.Read())
         {
-            rows.Add(new OutboxRow(data.GetInt64(0), ParseState(data.GetString(1)), data.GetInt32(2)));
+            rows.Add(new OutboxRow(data.GetInt64(0), (OutboxState)data.GetInt32(1), data.GetInt32(2)));
         }
 
         return rows;

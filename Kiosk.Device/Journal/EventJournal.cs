@@ -196,12 +196,6 @@ internal sealed partial class EventJournal : IDisposable
         r.GetString(r.GetOrdinal("hash")),
         r.GetString(r.GetOrdinal("envelope")));
 
-    internal static OutboxState ParseState(string text) => text switch
-    {
-        "pending" => OutboxState.Pending,
-        "sent" => OutboxState.Sent,
-        _ => OutboxState.Acked,
-    };
 
     private JournalHead ReadHead()
     {

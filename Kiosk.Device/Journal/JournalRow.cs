@@ -5,8 +5,9 @@ using Kiosk.Core.Events;
 namespace Kiosk.Device.Journal;
 
 /// <summary>Outbox state of a row: pending (never sent), sent (published, waiting for the centre's
-/// application acknowledgement), acked (the centre stored it; architecture decision 3).</summary>
-internal enum OutboxState { Pending, Sent, Acked }
+/// application acknowledgement), acked (the centre stored it; architecture decision 3). The values are what the
+/// outbox table's state column holds (JournalSchema, step 4).</summary>
+internal enum OutboxState { Pending = 0, Sent = 1, Acked = 2 }
 
 /// <summary>The outbox row of one event: its delivery state and how often it was published.</summary>
 internal sealed record OutboxRow(long Sequence, OutboxState State, int Attempts);

@@ -65,6 +65,32 @@ internal static class JournalSchema
         ALTER TABLE journal DROP COLUMN last_attempt_utc;
         ALTER TABLE journal DROP COLUMN acked_utc;
         """,
+        // 4: the outbox row keeps its size from the punch to the acknowledgement: state as a small integer (OutboxState:
+        // 0 pending, 1 sent, 2 acked) and the times as Unix milliseconds (UTC). With text ('pending' → 'acked' and two
+        // 28-character timestamps appearing) each row grew about sixfold when acknowledged, so the acknowledgement
+        // rewrote and split every page of the range: 2.4–3.2 µs per row against 0.7 (sqlite3 shell, 100,000 rows in
+        // ranges of 2,000, as a drain writes them). The view outbox_text shows the rows as before, for people.
+        """
+        CREATE TABLE outbox_v4 (
+            seq INTEGER PRIMARY KEY,
+            state INTEGER NOT NULL DEFAULT 0 CHECK (state IN (0, 1, 2)),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_attempt_ms INTEGER,
+            acked_ms INTEGER
+        );
+        INSERT INTO outbox_v4 (seq, state, attempts, last_attempt_ms, acked_ms)
+            SELECT seq, CASE state WHEN 'pending' THEN 0 WHEN 'sent' THEN 1 ELSE 2 END, attempts,
+                CAST(round((julianday(last_attempt_utc) - 2440587.5) * 86400000.0) AS INTEGER),
+                CAST(round((julianday(acked_utc) - 2440587.5) * 86400000.0) AS INTEGER)
+            FROM outbox;
+        DROP TABLE outbox;
+        ALTER TABLE outbox_v4 RENAME TO outbox;
+        CREATE VIEW outbox_text AS
+            SELECT seq, CASE state WHEN 0 THEN 'pending' WHEN 1 THEN 'sent' ELSE 'acked' END AS state, attempts,
+                strftime('%Y-%m-%dT%H:%M:%fZ', last_attempt_ms / 1000.0, 'unixepoch') AS last_attempt_utc,
+                strftime('%Y-%m-%dT%H:%M:%fZ', acked_ms / 1000.0, 'unixepoch') AS acked_utc
+            FROM outbox;
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

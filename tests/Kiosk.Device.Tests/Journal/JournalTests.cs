@@ -220,7 +220,8 @@ public sealed class JournalTests
                 ALTER TABLE journal ADD COLUMN last_attempt_utc TEXT;
                 ALTER TABLE journal ADD COLUMN acked_utc TEXT;
                 UPDATE journal SET (outbox_state, attempts, last_attempt_utc, acked_utc) =
-                    (SELECT state, attempts, last_attempt_utc, acked_utc FROM outbox WHERE outbox.seq = journal.seq);
+                    (SELECT state, attempts, last_attempt_utc, acked_utc FROM outbox_text WHERE outbox_text.seq = journal.seq);
+                DROP VIEW outbox_text;
                 DROP TABLE outbox;
                 CREATE INDEX journal_outbox ON journal(outbox_state, seq);
                 PRAGMA user_version = 2;
@@ -242,6 +243,68 @@ public sealed class JournalTests
         await journal.AppendAsync(TempJournal.PunchAt("w9", Morning.AddHours(1)), TempJournal.Stamp(Morning.AddHours(1)), CancellationToken.None);
         Assert.Equal(OutboxState.Pending, journal.ReadOutbox(6, 6).Single().State);
         Assert.Equal([3L, 4L, 5L, 6L], (await new JournalOutbox(journal, time, NullLogger<JournalOutbox>.Instance).ReadWireAfterAsync(2, 10, CancellationToken.None)).Select(e => e.Sequence));
+    }
+
+    [Fact]
+    public async Task A_journal_of_schema_3_keeps_every_state_attempt_and_time_when_the_outbox_becomes_integers()
+    {
+        using var temp = new TempJournal();
+        var time = new Clock.ManualTime(Morning);
+        var outbox = new JournalOutbox(temp.Journal, time, NullLogger<JournalOutbox>.Instance);
+        for (var i = 0; i < 4; i++)
+        {
+            await temp.Journal.AppendAsync(TempJournal.PunchAt("w" + i, Morning.AddMinutes(i)), TempJournal.Stamp(Morning.AddMinutes(i)), CancellationToken.None);
+        }
+
+        await outbox.ReadWireAfterAsync(0, 3, CancellationToken.None);
+        await outbox.MarkAcknowledgedAsync(1, CancellationToken.None);
+        await outbox.FlushAsync(evenIfRecent: true, CancellationToken.None);
+        temp.Journal.Dispose();
+        // Put the file back into the layout version 3 shipped: states as words, times as .NET's "O" text.
+        using (var old = JournalSchema.Open(temp.Options.Path))
+        {
+            JournalSchema.Execute(old, """
+                CREATE TABLE outbox_v3 (
+                    seq INTEGER PRIMARY KEY,
+                    state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'acked')),
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    last_attempt_utc TEXT,
+                    acked_utc TEXT
+                );
+                INSERT INTO outbox_v3 (seq, state, attempts, last_attempt_utc, acked_utc)
+                    SELECT seq, state, attempts,
+                        CASE WHEN last_attempt_utc IS NULL THEN NULL ELSE '2026-03-02T00:05:01.2345678Z' END,
+                        CASE WHEN acked_utc IS NULL THEN NULL ELSE '2026-03-02T00:05:02.0000000Z' END
+                    FROM outbox_text;
+                DROP VIEW outbox_text;
+                DROP TABLE outbox;
+                ALTER TABLE outbox_v3 RENAME TO outbox;
+                PRAGMA user_version = 3;
+                """);
+        }
+
+        var journal = temp.Reopen();
+        Assert.Equal(
+            [new OutboxRow(1, OutboxState.Acked, 1), new OutboxRow(2, OutboxState.Sent, 1), new OutboxRow(3, OutboxState.Sent, 1),
+             new OutboxRow(4, OutboxState.Pending, 0)],
+            journal.ReadOutbox(1, 4));
+        using (var migrated = JournalSchema.Open(temp.Options.Path))
+        {
+            var sent = new DateTimeOffset(2026, 3, 2, 0, 5, 1, 235, TimeSpan.Zero).ToUnixTimeMilliseconds();
+            var acked = new DateTimeOffset(2026, 3, 2, 0, 5, 2, TimeSpan.Zero).ToUnixTimeMilliseconds();
+            Assert.Equal(sent, JournalSchema.Scalar(migrated, "SELECT last_attempt_ms FROM outbox WHERE seq = 1"));
+            Assert.Equal(acked, JournalSchema.Scalar(migrated, "SELECT acked_ms FROM outbox WHERE seq = 1"));
+            Assert.Equal(DBNull.Value, JournalSchema.Scalar(migrated, "SELECT acked_ms FROM outbox WHERE seq = 2"));
+            Assert.Equal("2026-03-02T00:05:02.000Z", JournalSchema.Scalar(migrated, "SELECT acked_utc FROM outbox_text WHERE seq = 1"));
+            Assert.Equal("sent", JournalSchema.Scalar(migrated, "SELECT state FROM outbox_text WHERE seq = 3"));
+        }
+
+        // Delivery goes on from the migrated rows: the ack of 2-3 marks them, the pending one is sent next.
+        var after = new JournalOutbox(journal, time, NullLogger<JournalOutbox>.Instance);
+        await after.MarkAcknowledgedAsync(3, CancellationToken.None);
+        await after.FlushAsync(evenIfRecent: true, CancellationToken.None);
+        Assert.Equal([OutboxState.Acked, OutboxState.Acked, OutboxState.Acked, OutboxState.Pending], journal.ReadOutbox(1, 4).Select(r => r.State));
+        Assert.Equal([4L], (await after.ReadWireAfterAsync(3, 10, CancellationToken.None)).Select(e => e.Sequence));
     }
 
     [Fact]
