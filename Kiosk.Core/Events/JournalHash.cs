@@ -48,26 +48,15 @@ public static class JournalHash
         // One reused hash object per thread: SHA256.HashData sets up a new OpenSSL context on every call, which costs
         // more than hashing the ~500 bytes of an envelope (measured by bench/Kiosk.Sync.Bench).
         var sha = t_sha ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        // The previous hash is ASCII, one byte per char, as the chain has always been defined. An envelope's hash input
-        // (64 + 1 + ~500 bytes) is assembled on the stack and handed to OpenSSL in one call: each call crosses into
-        // native code, and three of them cost ~0.2 µs more per envelope than one (the centre hashes every event it
-        // receives). Only an unusually large input (a forged one, or a very long note) is handed over in parts.
+        // The previous hash is ASCII, one byte per char, as the chain has always been defined. The whole input is
+        // handed to OpenSSL in one call (on the stack for an envelope, ~64 + 1 + 500 bytes): each call crosses into
+        // native code, and three of them cost ~0.2 µs more per envelope than one (the centre hashes every event).
         var length = prevHash.Length + 1 + canonicalJson.Length;
-        if (length <= 2048)
-        {
-            Span<byte> input = stackalloc byte[length];
-            Encoding.ASCII.GetBytes(prevHash, input);
-            input[prevHash.Length] = (byte)'\n';
-            canonicalJson.CopyTo(input[(prevHash.Length + 1)..]);
-            sha.AppendData(input);
-        }
-        else
-        {
-            sha.AppendData(Encoding.ASCII.GetBytes(prevHash));
-            sha.AppendData("\n"u8);
-            sha.AppendData(canonicalJson);
-        }
-
+        Span<byte> input = length <= 2048 ? stackalloc byte[length] : new byte[length];
+        Encoding.ASCII.GetBytes(prevHash, input);
+        input[prevHash.Length] = (byte)'\n';
+        canonicalJson.CopyTo(input[(prevHash.Length + 1)..]);
+        sha.AppendData(input);
         Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
         sha.GetHashAndReset(digest);
         Convert.TryToHexStringLower(digest, hex, out _);

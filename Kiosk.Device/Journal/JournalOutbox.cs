@@ -21,9 +21,8 @@ namespace Kiosk.Device.Journal;
 /// <see cref="MarkAcknowledgedAsync"/> and the periodic <see cref="FlushAsync"/> return normally, so the pump keeps
 /// sending. The pump's view of the ack (<see cref="GetAcknowledgedAsync"/>) may then run ahead of the file, as it
 /// already does between writes; <see cref="EventJournal.AckedThrough"/>, which pruning uses, moves only after a commit.
-/// A forced flush (<c>evenIfRecent</c>, the pump stopping) also logs the failure and keeps the bookkeeping, but then
-/// throws, because its caller asked for the write to be done now (the pump logs it and stops; the next run resends from
-/// the last written ack). Cancellation is never swallowed.</para>
+/// A forced flush (<c>evenIfRecent</c>, the pump stopping) does the same: the failure is logged here, once, and the next
+/// run resends from the last written ack. Cancellation is never swallowed.</para>
 /// </remarks>
 internal sealed class JournalOutbox : IOutbox
 {
@@ -61,7 +60,7 @@ internal sealed class JournalOutbox : IOutbox
         NotePending();
         if (Due)
         {
-            await WriteAsync(throwOnFailure: false, ct);
+            await WriteAsync(ct);
         }
 
         return rows;
@@ -85,7 +84,7 @@ internal sealed class JournalOutbox : IOutbox
         var writeNow = failedWrites == 0 && (upTo >= head || upTo - journal.AckedThrough >= AckWriteEvery);
         if (writeNow || Due)
         {
-            await WriteAsync(throwOnFailure: false, ct);
+            await WriteAsync(ct);
         }
     }
 
@@ -101,7 +100,7 @@ internal sealed class JournalOutbox : IOutbox
     {
         if (evenIfRecent || Due)
         {
-            await WriteAsync(throwOnFailure: evenIfRecent, ct);
+            await WriteAsync(ct);
         }
     }
 
@@ -133,7 +132,7 @@ internal sealed class JournalOutbox : IOutbox
         }
     }
 
-    private async Task WriteAsync(bool throwOnFailure, CancellationToken ct)
+    private async Task WriteAsync(CancellationToken ct)
     {
         var ack = ackNotWritten > journal.AckedThrough ? ackNotWritten : (long?)null;
         if (sentNotWritten.Count > 0 || ack is not null)
@@ -147,11 +146,6 @@ internal sealed class JournalOutbox : IOutbox
                 // Kept as it is; the next try is one period from now (Due), not the next ack.
                 pendingSince = time.GetTimestamp();
                 LogFailure(ex, ack);
-                if (throwOnFailure)
-                {
-                    throw;
-                }
-
                 return;
             }
 

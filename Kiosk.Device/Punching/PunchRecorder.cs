@@ -15,7 +15,7 @@ namespace Kiosk.Device.Punching;
 /// that it happened.</summary>
 internal sealed class PunchRecorder
 {
-    public const string UnknownCardText = "未登记的卡";
+    private const string UnknownCardText = "未登记的卡";
     public const string FingerNotRecognisedText = "指纹未识别，请重试";
     public const string ClockUntrustedText = "时钟未校准";
     public const string DisabledText = "已停用";

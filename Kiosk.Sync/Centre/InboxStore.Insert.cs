@@ -114,8 +114,8 @@ public sealed partial class InboxStore
     }
 
     /// <summary>The batch's row, or the one already stored with the same signature. Through <see cref="RawStatement"/>
-    /// so the ~36 KB signed text goes in as the very UTF-8 bytes verified (as a .NET string it was a large-object-heap
-    /// allocation per batch, decoded and then encoded again).</summary>
+    /// so the ~36 KB signed text goes in as the very UTF-8 bytes verified (as a .NET string it was decoded to UTF-16 and
+    /// then encoded again for every batch).</summary>
     private static long InsertBatch(SqliteConnection db, EventBatch batch, byte[] signedBytes, string source, string now)
     {
         using var insert = new RawStatement(db, """

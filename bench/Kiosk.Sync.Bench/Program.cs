@@ -130,16 +130,18 @@ OutboxPump? pump = null;
 var identities = new List<DeviceIdentity>();
 for (var pair = 0; pair < Devices.Length; pair++)
 {
+    if (pump is not null)
+    {
+        // The previous pair's kiosk goes first: only the broker and the centre are running while mosquitto_pub measures.
+        await pump.StopAsync(CancellationToken.None);
+        pump.Dispose();
+    }
+
     var rawRate = await RawRateAsync();
     var device = Devices[pair];
     var identity = DeviceIdentity.LoadOrCreate(Office, device, Path.Combine(dir, device + ".pem"));
     identities.Add(identity);
     await store.RegisterDeviceAsync(Office, device, identity.PublicKeyPem, CancellationToken.None);
-    if (pump is not null)
-    {
-        await pump.StopAsync(CancellationToken.None);
-        pump.Dispose();
-    }
 
     pump = new OutboxPump(DeviceJournal.Outbox(journals[pair]), identity, new OutboxPumpOptions { Mqtt = Mqtt("bench-" + device, device) },
         TimeProvider.System);

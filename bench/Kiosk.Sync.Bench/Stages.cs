@@ -71,10 +71,13 @@ internal static class Stages
                 after = rows[^1].Sequence;
             }
 
-            for (var i = 0; i < 5 && pass > 0; i++)
+            if (pass > 0)
             {
-                bestµs[i] = Math.Min(bestµs[i], µs[i]);
-                bestCpu[i] = Math.Min(bestCpu[i], cpu[i]);
+                for (var i = 0; i < 5; i++)
+                {
+                    bestµs[i] = Math.Min(bestµs[i], µs[i]);
+                    bestCpu[i] = Math.Min(bestCpu[i], cpu[i]);
+                }
             }
         }
 

@@ -163,6 +163,55 @@ public sealed class InboxStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_group_commit_that_fails_stores_nothing_of_the_group_and_the_resent_batches_are_then_stored_once()
+    {
+        // A real SQLite failure on demand (a full disk, say): a trigger aborts the insert of d2's events, in the middle
+        // of the group's one transaction, after d1's batch has been written into it.
+        using var d2 = DeviceIdentity.CreateEphemeral("o1", "d2");
+        await _store.RegisterDeviceAsync("o1", "d2", d2.PublicKeyPem, None);
+        var d2Journal = new SqliteJournal(Path.Combine(_dir, "d2.db"), "o1", "d2");
+        EventBatch[] batches = [Batch(_journal.Append(10, Morning), "a"), BatchSignature.Create(d2, "x", d2Journal.Append(10, Morning))];
+        string[] topics = [Topic, Topics.Events("o1", "d2")];
+        async Task<List<InboxStore.PreparedBatch>> PrepareAsync()
+        {
+            var prepared = new List<InboxStore.PreparedBatch>();
+            for (var i = 0; i < batches.Length; i++)
+            {
+                prepared.Add((await _store.PrepareRawAsync(topics[i], SyncJson.Serialize(batches[i]), None)).Ready!);
+            }
+
+            return prepared;
+        }
+
+        SqliteConnection.ClearAllPools();
+        await using (var admin = new SqliteConnection("Data Source=" + _store.DatabasePath))
+        {
+            await admin.OpenAsync();
+            await using var cmd = admin.CreateCommand();
+            cmd.CommandText = "CREATE TRIGGER fail_d2 BEFORE INSERT ON events WHEN NEW.device_id = 'd2' BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END;";
+            await cmd.ExecuteNonQueryAsync();
+        }
+
+        var failure = await Assert.ThrowsAsync<SqliteException>(async () => await _store.CommitAsync(await PrepareAsync(), None));
+        Assert.Contains("disk full (test)", failure.Message, StringComparison.Ordinal);
+        Assert.Equal((0L, 0L), (await _store.CountEventsAsync("d1", None), await _store.CountEventsAsync("d2", None)));
+        Assert.All(await _store.GetDevicesAsync("o1", None), d => Assert.Equal(0, d.WatermarkSequence));
+
+        await using (var admin = new SqliteConnection("Data Source=" + _store.DatabasePath))
+        {
+            await admin.OpenAsync();
+            await using var cmd = admin.CreateCommand();
+            cmd.CommandText = "DROP TRIGGER fail_d2;";
+            await cmd.ExecuteNonQueryAsync();
+        }
+
+        // The devices resend (after their ack timeout): the same batches, stored once, each device acknowledged.
+        var results = await _store.CommitAsync(await PrepareAsync(), None);
+        Assert.Equal([(StoreOutcome.Stored, 10L), (StoreOutcome.Stored, 10L)], results.Select(r => (r.Outcome, r.AckSequence)));
+        Assert.Equal((10L, 10L), (await _store.CountEventsAsync("d1", None), await _store.CountEventsAsync("d2", None)));
+    }
+
+    [Fact]
     public async Task Malformed_json_is_rejected_with_the_parser_reason_and_kept_for_the_audit()
     {
         var result = await _store.StoreRawAsync(Topic, Encoding.UTF8.GetBytes("{\"schemaVersion\":1,\"officeId\":"), None);
