@@ -18,6 +18,8 @@ namespace Kiosk.Sync.Centre;
 /// the exact original check. A false "match" would need a SHA-256 collision.</summary>
 internal static class WireHash
 {
+    private static readonly Sha256Function Sha256 = NativeSha256.Hash;
+
     /// <summary>true when <paramref name="wire"/> (one envelope's JSON as received) hashes to
     /// <paramref name="expectedHash"/> with <paramref name="prevHash"/>; false means "not proven here".</summary>
     public static bool Matches(ReadOnlySpan<byte> wire, string prevHash, string expectedHash)
@@ -35,7 +37,7 @@ internal static class WireHash
             var canonical = rented is null ? stackalloc byte[2048] : rented;
             var length = EnvelopeText.Rewrite(wire, canonical, toUpper: true, emptyHash: true);
             // Same definition, text form and comparison as JournalHash.Verify (lower-case hex, ordinal).
-            return length >= 0 && JournalHash.Matches(prevHash, canonical[..length], expectedHash);
+            return length >= 0 && JournalHash.Matches(prevHash, canonical[..length], expectedHash, Sha256);
         }
         finally
         {

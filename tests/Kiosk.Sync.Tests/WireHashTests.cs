@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using FsCheck;
 using FsCheck.Fluent;
@@ -89,5 +90,30 @@ public sealed class WireHashTests
             var t = new DateTime(2000, 1, 1).AddSeconds(seconds).AddTicks(ticks);
             return InboxStore.LocalText(t) == t.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff", CultureInfo.InvariantCulture);
         }).QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
+    public void OpenSSL_with_its_digest_fetched_once_gives_dotnets_SHA256_for_any_input_on_any_thread()
+    {
+        // The centre's envelope check hashes through NativeSha256; this machine (and CI's Debian) has libcrypto.so.3,
+        // so the native path is the one compared, not the fallback.
+        Assert.True(NativeSha256.UsesOpenSsl);
+        var prop = Prop.ForAll(ArbMap.Default.ArbFor<byte[]>(), bytes =>
+        {
+            var input = bytes ?? [];
+            Span<byte> native = stackalloc byte[32];
+            NativeSha256.Hash(input, native);
+            return native.SequenceEqual(SHA256.HashData(input));
+        });
+        Check.QuickThrowOnFailure(prop);
+        var large = new byte[70_000];
+        Random.Shared.NextBytes(large);
+        var expected = SHA256.HashData(large);
+        Parallel.For(0, 64, _ =>
+        {
+            var digest = new byte[32];
+            NativeSha256.Hash(large, digest);
+            Assert.Equal(expected, digest);
+        });
     }
 }
