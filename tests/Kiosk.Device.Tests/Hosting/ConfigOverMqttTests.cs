@@ -3,8 +3,8 @@ using System.Text.Json;
 using Kiosk.Core.Events;
 using Kiosk.Core.Roster;
 using Kiosk.Device.Journal;
-using Kiosk.Device.Tests.TestSupport;
 using Kiosk.Sync.Contract;
+using Kiosk.Testing.Mosquitto;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Kiosk.Device.Tests.Hosting;

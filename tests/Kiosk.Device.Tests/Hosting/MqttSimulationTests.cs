@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Kiosk.Device.Tests.TestSupport;
+using Kiosk.Testing.Mosquitto;
 
 namespace Kiosk.Device.Tests.Hosting;
 

@@ -3,11 +3,13 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Kiosk.Device.Tests.TestSupport;
+// A neutral namespace: this one file is compiled into Kiosk.Device.Tests and, linked, into Kiosk.Central.Tests
+// (see that project's csproj), so the broker start-up is written once for both.
+namespace Kiosk.Testing.Mosquitto;
 
 /// <summary>A real mosquitto (Debian package) on a free loopback port, anonymous on loopback only, no persistence,
 /// and its command-line clients (mosquitto_pub/mosquitto_sub: clients we did not write) for the tests that run the
-/// kiosk program against it. Shared by the hosting tests so the start-up is written once.</summary>
+/// kiosk program or the centre against it.</summary>
 public sealed class MosquittoBroker : IAsyncDisposable
 {
     private readonly Process _process;
@@ -36,8 +38,10 @@ public sealed class MosquittoBroker : IAsyncDisposable
     public int Port { get; }
 
     /// <summary>Writes mosquitto.conf into <paramref name="directory"/> (the caller's temp directory, deleted by it)
-    /// and returns once the broker accepts TCP connections.</summary>
-    public static async Task<MosquittoBroker> StartAsync(string directory)
+    /// and returns once the broker accepts TCP connections. <paramref name="maxQueuedMessages"/>, when given, raises
+    /// mosquitto's per-client queue limit (default 1000) so a test that queues many QoS 1 messages for an offline
+    /// subscriber does not see the broker drop them.</summary>
+    public static async Task<MosquittoBroker> StartAsync(string directory, int? maxQueuedMessages = null, CancellationToken cancellationToken = default)
     {
         int port;
         using (var listener = new TcpListener(IPAddress.Loopback, 0))
@@ -47,7 +51,13 @@ public sealed class MosquittoBroker : IAsyncDisposable
         }
 
         var conf = Path.Combine(directory, "mosquitto.conf");
-        await File.WriteAllTextAsync(conf, $"listener {port.ToString(CultureInfo.InvariantCulture)} 127.0.0.1\nallow_anonymous true\npersistence false\n");
+        var text = $"listener {port.ToString(CultureInfo.InvariantCulture)} 127.0.0.1\nallow_anonymous true\npersistence false\n";
+        if (maxQueuedMessages is { } max)
+        {
+            text += $"max_queued_messages {max.ToString(CultureInfo.InvariantCulture)}\n";
+        }
+
+        await File.WriteAllTextAsync(conf, text, cancellationToken);
         var process = Process.Start(new ProcessStartInfo("mosquitto", ["-c", conf]) { UseShellExecute = false, RedirectStandardError = true })
             ?? throw new InvalidOperationException("mosquitto did not start");
         var broker = new MosquittoBroker(process, directory, port);
@@ -56,12 +66,12 @@ public sealed class MosquittoBroker : IAsyncDisposable
             try
             {
                 using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port);
+                await client.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
                 return broker;
             }
             catch (SocketException)
             {
-                await Task.Delay(50);
+                await Task.Delay(50, cancellationToken);
             }
         }
 
@@ -71,16 +81,11 @@ public sealed class MosquittoBroker : IAsyncDisposable
     }
 
     /// <summary>Publishes <paramref name="payload"/> retained at QoS 1 with mosquitto_pub, asserting it succeeded.</summary>
-    public async Task PublishRetainedAsync(string topic, byte[] payload)
+    public async Task PublishRetainedAsync(string topic, byte[] payload, CancellationToken cancellationToken = default)
     {
         var file = Path.Combine(_directory, "payload-" + Guid.NewGuid().ToString("N") + ".json");
-        await File.WriteAllBytesAsync(file, payload);
-        using var pub = Process.Start(new ProcessStartInfo("mosquitto_pub",
-            ["-h", "127.0.0.1", "-p", Port.ToString(CultureInfo.InvariantCulture), "-q", "1", "-r", "-t", topic, "-f", file])
-        { UseShellExecute = false, RedirectStandardError = true })!;
-        var error = await pub.StandardError.ReadToEndAsync();
-        await pub.WaitForExitAsync();
-        Assert.True(pub.ExitCode == 0, "mosquitto_pub: " + error);
+        await File.WriteAllBytesAsync(file, payload, cancellationToken);
+        await ToolAsync("mosquitto_pub", ["-q", "1", "-r", "-t", topic, "-f", file], cancellationToken);
     }
 
     /// <summary>A mosquitto_sub on <paramref name="topic"/> that prints one payload a line and exits after
@@ -88,10 +93,28 @@ public sealed class MosquittoBroker : IAsyncDisposable
     public Process Subscribe(string topic, int count, int waitSeconds) =>
         Process.Start(new ProcessStartInfo("mosquitto_sub",
         [
-            "-h", "127.0.0.1", "-p", Port.ToString(CultureInfo.InvariantCulture), "-t", topic,
+            .. HostArgs(), "-t", topic,
             "-C", count.ToString(CultureInfo.InvariantCulture), "-W", waitSeconds.ToString(CultureInfo.InvariantCulture),
         ])
         { UseShellExecute = false, RedirectStandardOutput = true })!;
+
+    /// <summary>Runs a mosquitto client tool (<paramref name="tool"/>, e.g. mosquitto_sub) against this broker with
+    /// <paramref name="args"/> after the host and port, asserts it exited 0 and returns its stdout.</summary>
+    public async Task<string> ToolAsync(string tool, IReadOnlyList<string> args, CancellationToken cancellationToken = default)
+    {
+        using var process = Process.Start(new ProcessStartInfo(tool, [.. HostArgs(), .. args])
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        }) ?? throw new InvalidOperationException(tool + " did not start");
+        // Both pipes read at once: reading one to the end first could block the tool on a full other pipe.
+        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var error = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        Assert.True(process.ExitCode == 0, $"{tool} {string.Join(' ', args)} → {process.ExitCode}: {await error}\nBroker log:\n{Log()}");
+        return await output;
+    }
 
     /// <summary>What mosquitto wrote to stderr so far, for failure messages.</summary>
     public string Log()
@@ -112,4 +135,6 @@ public sealed class MosquittoBroker : IAsyncDisposable
         await _process.WaitForExitAsync();
         _process.Dispose();
     }
+
+    private string[] HostArgs() => ["-h", "127.0.0.1", "-p", Port.ToString(CultureInfo.InvariantCulture)];
 }
