@@ -3,10 +3,10 @@ using Microsoft.Extensions.Logging;
 
 namespace Kiosk.Sync.Testing;
 
-/// <summary>Keeps every log entry (level, template, rendered text) so tests can assert what was logged.</summary>
+/// <summary>Keeps every log entry (level, template, rendered text, exception) so tests can assert what was logged.</summary>
 public sealed class ListLogger<T> : ILogger<T>
 {
-    public ConcurrentQueue<(LogLevel Level, string Template, string Text)> Entries { get; } = new();
+    public ConcurrentQueue<(LogLevel Level, string Template, string Text, Exception? Error)> Entries { get; } = new();
 
     public IDisposable? BeginScope<TState>(TState state)
         where TState : notnull => null;
@@ -19,6 +19,6 @@ public sealed class ListLogger<T> : ILogger<T>
         var template = state is IReadOnlyList<KeyValuePair<string, object?>> kv
             ? kv.FirstOrDefault(p => p.Key == "{OriginalFormat}").Value as string ?? string.Empty
             : string.Empty;
-        Entries.Enqueue((logLevel, template, formatter(state, exception)));
+        Entries.Enqueue((logLevel, template, formatter(state, exception), exception));
     }
 }
