@@ -196,7 +196,6 @@ internal sealed partial class EventJournal : IDisposable
         r.GetString(r.GetOrdinal("hash")),
         r.GetString(r.GetOrdinal("envelope")));
 
-
     private JournalHead ReadHead()
     {
         using var command = writer.CreateCommand();
