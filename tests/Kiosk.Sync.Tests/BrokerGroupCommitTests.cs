@@ -20,7 +20,7 @@ public sealed class BrokerGroupCommitTests
     public async Task A_failing_group_commit_stores_and_acknowledges_nothing_and_once_the_store_recovers_the_resent_batches_are_stored_once()
     {
         await using var rig = await SyncRig.StartAsync("d1", "d2");
-        await SqlAsync(rig, "CREATE TRIGGER fail_events BEFORE INSERT ON events BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END;");
+        await CentralSql.RunAsync(rig.Store.DatabasePath, "CREATE TRIGGER fail_events BEFORE INSERT ON events BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END;");
         var inbox = await rig.StartCentreAsync();
         var d1 = await rig.StartKioskAsync("d1");
         var d2 = await rig.StartKioskAsync("d2");
@@ -28,16 +28,16 @@ public sealed class BrokerGroupCommitTests
         // Another writer holds the central file's write lock while the kiosks send (three batches of 500 max each, and
         // again after their ack timeout): the inbox's writer waits in its busy timeout, and the batches behind it are
         // checked meanwhile, so once the lock goes they are ready together and commit (and fail) as a group.
-        await using (var locker = await OpenAsync(rig))
+        await using (var locker = await CentralSql.OpenAsync(rig.Store.DatabasePath))
         {
-            await ExecAsync(locker, "BEGIN IMMEDIATE;");
+            await CentralSql.ExecAsync(locker, "BEGIN IMMEDIATE;");
             d1.Journal.Append(1200, Morning);
             d2.Journal.Append(1200, Morning);
             d1.Pump.NotifyAppended();
             d2.Pump.NotifyAppended();
             await rig.UntilAsync(() => Task.FromResult(TimedOut(d1) >= 1 && TimedOut(d2) >= 1),
                 "both kiosks sent their batches and resent them after the ack timeout");
-            await ExecAsync(locker, "COMMIT;");
+            await CentralSql.ExecAsync(locker, "COMMIT;");
         }
 
         var failures = new List<(LogLevel Level, string Template, string Text, Exception? Error)>();
@@ -46,7 +46,7 @@ public sealed class BrokerGroupCommitTests
             failures = rig.InboxLog.Entries.Where(e => e.Template == NotProcessed).ToList();
             return Task.FromResult(Failed("d1") >= 3 && Failed("d2") >= 3 && LargestGroup() >= 2
                 && TimedOut(d1) >= 2 && TimedOut(d2) >= 2);
-        }, "every batch of both kiosks failed, some in one group commit, and the kiosks resent them again");
+        }, "every batch of both kiosks failed, at least two of them in one group commit (the same exception), and the kiosks resent them again");
 
         // (1) Nothing of any group is stored, and a storage failure is not a rejection of the batch.
         Assert.Equal((0L, 0L), (await rig.Store.CountEventsAsync("d1", None), await rig.Store.CountEventsAsync("d2", None)));
@@ -61,7 +61,6 @@ public sealed class BrokerGroupCommitTests
             var error = Assert.IsType<SqliteException>(f.Error);
             Assert.Contains("disk full (test)", error.Message, StringComparison.Ordinal);
         });
-        Assert.True(LargestGroup() >= 2, "a group of several batches failed together:\n" + string.Join("\n", failures.Select(f => f.Text)));
         // (3) No ack reached either kiosk, and the inbox is still running and connected.
         Assert.Equal((0L, 0L), (d1.Pump.Acknowledged, d2.Pump.Acknowledged));
         Assert.Equal((0L, 0L), (await d1.Journal.GetAcknowledgedAsync(None), await d2.Journal.GetAcknowledgedAsync(None)));
@@ -69,7 +68,7 @@ public sealed class BrokerGroupCommitTests
         Assert.True(inbox.Client!.IsConnected);
 
         // The store recovers: the kiosks' next resend after their ack timeout is stored, once, and acknowledged.
-        await SqlAsync(rig, "DROP TRIGGER fail_events;");
+        await CentralSql.RunAsync(rig.Store.DatabasePath, "DROP TRIGGER fail_events;");
         await rig.UntilAsync(async () => await rig.DrainedAsync(d1) && await rig.DrainedAsync(d2),
             "both kiosks' 1,200 events are stored and acknowledged after the recovery", TimeSpan.FromSeconds(30));
 
@@ -97,24 +96,4 @@ public sealed class BrokerGroupCommitTests
     private static int TimedOut(SyncRig.Kiosk kiosk) => kiosk.Log.Entries.Count(e =>
         e.Template.StartsWith("Resending from acknowledged sequence", StringComparison.Ordinal)
         && e.Text.Contains("no acknowledgement", StringComparison.Ordinal));
-
-    private static async Task<SqliteConnection> OpenAsync(SyncRig rig)
-    {
-        var db = new SqliteConnection("Pooling=False;Data Source=" + rig.Store.DatabasePath);
-        await db.OpenAsync();
-        return db;
-    }
-
-    private static async Task ExecAsync(SqliteConnection db, string sql)
-    {
-        await using var cmd = db.CreateCommand();
-        cmd.CommandText = sql;
-        await cmd.ExecuteNonQueryAsync();
-    }
-
-    private static async Task SqlAsync(SyncRig rig, string sql)
-    {
-        await using var db = await OpenAsync(rig);
-        await ExecAsync(db, sql);
-    }
 }

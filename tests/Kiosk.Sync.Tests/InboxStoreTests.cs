@@ -183,27 +183,15 @@ public sealed class InboxStoreTests : IAsyncLifetime
             return prepared;
         }
 
-        SqliteConnection.ClearAllPools();
-        await using (var admin = new SqliteConnection("Data Source=" + _store.DatabasePath))
-        {
-            await admin.OpenAsync();
-            await using var cmd = admin.CreateCommand();
-            cmd.CommandText = "CREATE TRIGGER fail_d2 BEFORE INSERT ON events WHEN NEW.device_id = 'd2' BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END;";
-            await cmd.ExecuteNonQueryAsync();
-        }
+        await CentralSql.RunAsync(_store.DatabasePath,
+            "CREATE TRIGGER fail_d2 BEFORE INSERT ON events WHEN NEW.device_id = 'd2' BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END;");
 
         var failure = await Assert.ThrowsAsync<SqliteException>(async () => await _store.CommitAsync(await PrepareAsync(), None));
         Assert.Contains("disk full (test)", failure.Message, StringComparison.Ordinal);
         Assert.Equal((0L, 0L), (await _store.CountEventsAsync("d1", None), await _store.CountEventsAsync("d2", None)));
         Assert.All(await _store.GetDevicesAsync("o1", None), d => Assert.Equal(0, d.WatermarkSequence));
 
-        await using (var admin = new SqliteConnection("Data Source=" + _store.DatabasePath))
-        {
-            await admin.OpenAsync();
-            await using var cmd = admin.CreateCommand();
-            cmd.CommandText = "DROP TRIGGER fail_d2;";
-            await cmd.ExecuteNonQueryAsync();
-        }
+        await CentralSql.RunAsync(_store.DatabasePath, "DROP TRIGGER fail_d2;");
 
         // The devices resend (after their ack timeout): the same batches, stored once, each device acknowledged.
         var results = await _store.CommitAsync(await PrepareAsync(), None);

@@ -345,17 +345,5 @@ internal sealed class TestLifetime : IHostApplicationLifetime, IDisposable
     }
 }
 
-/// <summary>ILogger&lt;T&gt; over a <see cref="ListLogger"/>, for constructors that ask for the typed logger.</summary>
-internal sealed class TypedLogger<T>(ListLogger inner) : ILogger<T>
-{
-    public IDisposable? BeginScope<TState>(TState state)
-        where TState : notnull => inner.BeginScope(state);
-
-    public bool IsEnabled(LogLevel logLevel) => inner.IsEnabled(logLevel);
-
-    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-        inner.Log(logLevel, eventId, state, exception, formatter);
-}
-
 [CollectionDefinition("kiosk watchdog", DisableParallelization = true)]
 public sealed class KioskWatchdogCollection;

@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using Kiosk.Device.Journal;
+using Kiosk.Device.Tests.CardReaders;
 using Kiosk.Device.Tests.Clock;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -18,8 +18,8 @@ public sealed class JournalOutboxFailureTests
     {
         using var temp = new TempJournal();
         var time = new ManualTime(Morning);
-        var log = new FailureLog();
-        var outbox = new JournalOutbox(temp.Journal, time, log);
+        var log = new ListLogger();
+        var outbox = new JournalOutbox(temp.Journal, time, new TypedLogger<JournalOutbox>(log));
         await AppendAsync(temp, 6);
         SetFailing(temp, true);
 
@@ -31,7 +31,7 @@ public sealed class JournalOutboxFailureTests
 
         Assert.Equal([3L, 4L], rows.Select(r => r.Sequence));
         var warning = Assert.Single(log.Entries, e => e.Level == LogLevel.Warning);
-        Assert.Contains("disk full (test)", warning.Exception?.Message, StringComparison.Ordinal);
+        Assert.Contains("disk full (test)", warning.Error?.Message, StringComparison.Ordinal);
         Assert.Contains("within 1..4, ack 2, written ack 0", warning.Message, StringComparison.Ordinal);
 
         // The pump's view runs ahead; the file (and so pruning) does not.
@@ -59,15 +59,15 @@ public sealed class JournalOutboxFailureTests
     {
         using var temp = new TempJournal();
         var time = new ManualTime(Morning);
-        var log = new FailureLog();
-        var outbox = new JournalOutbox(temp.Journal, time, log);
+        var log = new ListLogger();
+        var outbox = new JournalOutbox(temp.Journal, time, new TypedLogger<JournalOutbox>(log));
         await AppendAsync(temp, 6);
         SetFailing(temp, true);
 
         // Caught up: the ack would be written at once; it fails and the pump goes on with its own view.
         await outbox.ReadWireAfterAsync(0, 6, CancellationToken.None);
         await outbox.MarkAcknowledgedAsync(6, CancellationToken.None);
-        Assert.Equal(1, log.Failures);
+        Assert.Equal(1, Failures(log));
         Assert.Equal(6, await outbox.GetAcknowledgedAsync(CancellationToken.None));
         Assert.Equal(0, temp.Journal.AckedThrough);
         Assert.Null(AckedThroughInFile(temp));
@@ -77,18 +77,18 @@ public sealed class JournalOutboxFailureTests
         await outbox.ReadWireAfterAsync(6, 2, CancellationToken.None);
         await outbox.MarkAcknowledgedAsync(8, CancellationToken.None);
         await outbox.FlushAsync(evenIfRecent: false, CancellationToken.None);
-        Assert.Equal(1, log.Failures);
+        Assert.Equal(1, Failures(log));
 
         // A second later the idle flush tries once more, still failing, still without throwing.
         time.Advance(TimeSpan.FromSeconds(1));
         await outbox.FlushAsync(evenIfRecent: false, CancellationToken.None);
-        Assert.Equal(2, log.Failures);
+        Assert.Equal(2, Failures(log));
         Assert.Single(log.Entries, e => e.Level == LogLevel.Warning); // a run of failures warns once, not every second
 
         // Stopping asks for the write now: it fails the same way (logged here, once; nothing thrown at the stopping pump),
         // and cancellation is never swallowed.
         await outbox.FlushAsync(evenIfRecent: true, CancellationToken.None);
-        Assert.Equal(3, log.Failures);
+        Assert.Equal(3, Failures(log));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => outbox.FlushAsync(evenIfRecent: true, new CancellationToken(canceled: true)));
         Assert.Equal(0, temp.Journal.AckedThrough);
 
@@ -131,19 +131,7 @@ public sealed class JournalOutboxFailureTests
         return command.ExecuteScalar() as string;
     }
 
-    /// <summary>Keeps level, message and exception of each entry; counts the failed-write entries at any level.</summary>
-    private sealed class FailureLog : ILogger<JournalOutbox>
-    {
-        public ConcurrentQueue<(LogLevel Level, string Message, Exception? Exception)> Entries { get; } = new();
-
-        public int Failures => Entries.Count(e => e.Message.StartsWith("Could not write the delivery bookkeeping", StringComparison.Ordinal));
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            Entries.Enqueue((logLevel, formatter(state, exception), exception));
-    }
+    /// <summary>The failed-write entries logged so far, at any level.</summary>
+    private static int Failures(ListLogger log) =>
+        log.Entries.Count(e => e.Message.StartsWith("Could not write the delivery bookkeeping", StringComparison.Ordinal));
 }

@@ -77,6 +77,8 @@ public sealed class RefusedAtTheDoorTests
 
         Assert.Equal(["卡" + PunchRecorder.DisabledText, "0001623030"], screen.Lines);
         Assert.Equal("unknown_card", Assert.Single(rig.Temp.Journal.ReadAfter(0, 10)).Kind);
+        Assert.Empty(rig.Kiosk.Today.For("1005", new DateOnly(2026, 3, 2)));
+        Assert.Equal(["refusal"], rig.Signal.Seen);
         Assert.Contains("employed only from 2026-03-09", Assert.Single(log.Warnings), StringComparison.Ordinal);
     }
 }
