@@ -29,25 +29,16 @@ public sealed class SecretaryTests
         using var temp = new TempJournal();
         var time = new Hosting.SteppedTime(Monday);
         var display = new PlainTextDisplay(TextWriter.Null, keepHistory: true);
-        var (kiosk, flow) = await BuildAsync(temp, time, display, [Zhang, Secretary]);
-        using var stop = new CancellationTokenSource();
-        await flow.StartAsync(stop.Token);
-        await WaitForAsync(display, s => KioskRig.IsIdle(s));
-
-        kiosk.Inputs.Post(new KeyInput(new KeyPress(KeyKind.Menu)));
-        await WaitForAsync(display, s => s.Lines.Contains("请刷书记胸卡"));
-        var before = display.History.Count;
+        await using var prompt = await AtSecretaryPromptAsync(temp, time, display);
         var timers = time.Created;
         time.Advance(TimeSpan.FromSeconds(59));
         // The mode has handled the step once it waits again (a new timer): had it timed out, the idle screen would
         // already be shown by then.
         await Hosting.SteppedTime.WaitUntilAsync(() => time.Created > timers, "secretary mode waiting again after 59 s");
-        Assert.DoesNotContain(display.History.Skip(before), KioskRig.IsIdle);
+        Assert.DoesNotContain(display.History.Skip(prompt.Before), KioskRig.IsIdle);
 
         time.Advance(TimeSpan.FromSeconds(2));
-        await WaitForAsync(display, s => KioskRig.IsIdle(s), before);
-        await flow.StopAsync(CancellationToken.None);
-        await kiosk.Inputs.DisposeAsync();
+        await WaitForAsync(display, s => KioskRig.IsIdle(s), prompt.Before);
     }
 
     [Fact]
@@ -56,21 +47,33 @@ public sealed class SecretaryTests
         using var temp = new TempJournal();
         var time = new Hosting.SteppedTime(Monday);
         var display = new PlainTextDisplay(TextWriter.Null, keepHistory: true);
-        var (kiosk, flow) = await BuildAsync(temp, time, display, [Zhang, Secretary]);
-        using var stop = new CancellationTokenSource();
-        await flow.StartAsync(stop.Token);
-        await WaitForAsync(display, s => KioskRig.IsIdle(s));
-        kiosk.Inputs.Post(new KeyInput(new KeyPress(KeyKind.Menu)));
-        await WaitForAsync(display, s => s.Lines.Contains("请刷书记胸卡"));
-        var before = display.History.Count;
+        await using var prompt = await AtSecretaryPromptAsync(temp, time, display);
 
         // Back before any badge: no journal row, the clock has not moved, so the idle screen is the very one shown
         // before the mode; it must be drawn again all the same, since the mode drew over it.
-        kiosk.Inputs.Post(new KeyInput(new KeyPress(KeyKind.Back)));
+        prompt.Kiosk.Inputs.Post(new KeyInput(new KeyPress(KeyKind.Back)));
 
-        await WaitForAsync(display, s => KioskRig.IsIdle(s), before);
-        await flow.StopAsync(CancellationToken.None);
-        await kiosk.Inputs.DisposeAsync();
+        await WaitForAsync(display, s => KioskRig.IsIdle(s), prompt.Before);
+    }
+
+    /// <summary>A running punch flow showing the secretary prompt (idle screen, then Menu); <see cref="Prompt.Before"/>
+    /// is the display history's length at that point. Disposing stops the flow, also when an assertion failed.</summary>
+    private static async Task<Prompt> AtSecretaryPromptAsync(TempJournal temp, Hosting.SteppedTime time, PlainTextDisplay display)
+    {
+        var (kiosk, flow) = await BuildAsync(temp, time, display, [Zhang, Secretary]);
+        await flow.StartAsync(CancellationToken.None);
+        try
+        {
+            await WaitForAsync(display, s => KioskRig.IsIdle(s));
+            kiosk.Inputs.Post(new KeyInput(new KeyPress(KeyKind.Menu)));
+            await WaitForAsync(display, s => s.Lines.Contains("请刷书记胸卡"));
+            return new Prompt(kiosk, flow, display.History.Count);
+        }
+        catch
+        {
+            await new Prompt(kiosk, flow, 0).DisposeAsync();
+            throw;
+        }
     }
 
     [Fact]
@@ -110,6 +113,15 @@ public sealed class SecretaryTests
     }
 
     private static KeyPress D(char c) => new(KeyKind.Digit, c);
+
+    private sealed record Prompt(KioskContext Kiosk, PunchFlow Flow, int Before) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Flow.StopAsync(CancellationToken.None);
+            await Kiosk.Inputs.DisposeAsync();
+        }
+    }
 
     private static async Task<(KioskContext Kiosk, PunchFlow Flow)> BuildAsync(TempJournal temp, TimeProvider time, IDisplay display, IReadOnlyList<Worker> workers)
     {
