@@ -6,9 +6,6 @@ namespace Kiosk.Sync.Centre;
 /// <summary>The content checks on a batch (docs/protocol.md, "Centre behaviour") and the raw text of its events.</summary>
 internal static class BatchChecks
 {
-    /// <summary>Below this many events the hashes are checked on one thread (not worth fanning out).</summary>
-    private const int ParallelThreshold = 64;
-
     /// <summary>null when the batch is well formed: 1..MaxBatchEvents events of this device, consecutive sequences,
     /// every hash matching its content (JournalHash, decision 2). Otherwise the rejection reason and detail.</summary>
     public static (string Reason, string Detail)? Check(EventBatch batch, ReadOnlyMemory<byte> payload, IReadOnlyList<Range> slices)
@@ -32,50 +29,28 @@ internal static class BatchChecks
             {
                 return (RejectReasons.BadEnvelope, $"event {e.Sequence} breaks the run of consecutive sequences");
             }
+
+            if (e.Sequence > InboxSchema.MaxSequence)
+            {
+                return (RejectReasons.BadEnvelope, $"event {e.Sequence} is beyond the largest sequence the store keys ({InboxSchema.MaxSequence})");
+            }
         }
 
         // Each hash is checked from the envelope's received bytes (WireHash: one reader pass and a SHA-256), falling
         // back to re-serialising the object (JournalHash.Verify) only when the wire text is not in our canonical
-        // shape. Spread over the cores for full batches; report the first bad event either way.
-        var firstBad = int.MaxValue;
-        if (events.Count < ParallelThreshold)
+        // shape. On one thread: CentreInbox already prepares several batches at once, and spreading one batch's
+        // hashes over the cores as well cost ~0.75 µs of CPU per event in coordination (bench --stages: 3.8 → 3.0).
+        for (var i = 0; i < events.Count; i++)
         {
-            for (var i = 0; i < events.Count && firstBad == int.MaxValue; i++)
+            if (!HashHolds(events[i], payload, slices, i))
             {
-                firstBad = HashHolds(events[i], payload, slices, i) ? int.MaxValue : i;
+                return (RejectReasons.HashMismatch, $"event {events[i].Sequence}: its hash does not match its content");
             }
         }
-        else
-        {
-            Parallel.For(0, events.Count, i =>
-            {
-                if (!HashHolds(events[i], payload, slices, i))
-                {
-                    InterlockedMin(ref firstBad, i);
-                }
-            });
-        }
 
-        return firstBad == int.MaxValue
-            ? null
-            : (RejectReasons.HashMismatch, $"event {events[firstBad].Sequence}: its hash does not match its content");
+        return null;
     }
 
     private static bool HashHolds(JournalEnvelope e, ReadOnlyMemory<byte> payload, IReadOnlyList<Range> slices, int i) =>
         WireHash.Matches(payload.Span[slices[i]], e.PrevHash, e.Hash) || JournalHash.Verify(e);
-
-    private static void InterlockedMin(ref int target, int value)
-    {
-        var current = Volatile.Read(ref target);
-        while (value < current)
-        {
-            var seen = Interlocked.CompareExchange(ref target, value, current);
-            if (seen == current)
-            {
-                return;
-            }
-
-            current = seen;
-        }
-    }
 }

@@ -106,8 +106,12 @@ public sealed partial class InboxStore
         await using var cmd = db.CreateCommand();
         cmd.CommandText = """
             SELECT office_id, device_id, seq, kind, envelope_json, received_at FROM events
-            WHERE device_id = $d AND seq > $a ORDER BY seq LIMIT $m
+            WHERE event_pk > (SELECT device_no << $bits FROM devices WHERE device_id = $d) + $a
+              AND event_pk <= (SELECT device_no << $bits FROM devices WHERE device_id = $d) + $max
+            ORDER BY event_pk LIMIT $m
             """;
+        cmd.Parameters.AddWithValue("$bits", InboxSchema.SequenceBits);
+        cmd.Parameters.AddWithValue("$max", InboxSchema.MaxSequence);
         cmd.Parameters.AddWithValue("$d", deviceId);
         cmd.Parameters.AddWithValue("$a", afterSequence);
         cmd.Parameters.AddWithValue("$m", max);
@@ -118,8 +122,16 @@ public sealed partial class InboxStore
     {
         await using var db = await InboxSchema.OpenAsync(_databasePath, ct);
         await using var cmd = db.CreateCommand();
-        cmd.CommandText = "SELECT COUNT(*) FROM events WHERE $d IS NULL OR device_id = $d";
+        cmd.CommandText = deviceId is null
+            ? "SELECT COUNT(*) FROM events"
+            : """
+              SELECT COUNT(*) FROM events
+              WHERE event_pk > (SELECT device_no << $bits FROM devices WHERE device_id = $d)
+                AND event_pk <= (SELECT device_no << $bits FROM devices WHERE device_id = $d) + $max
+              """;
         cmd.Parameters.AddWithValue("$d", (object?)deviceId ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$bits", InboxSchema.SequenceBits);
+        cmd.Parameters.AddWithValue("$max", InboxSchema.MaxSequence);
         return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
     }
 

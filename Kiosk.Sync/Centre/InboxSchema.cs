@@ -6,7 +6,16 @@ namespace Kiosk.Sync.Centre;
 /// <see cref="MigrateAsync"/> on its own database file; it is idempotent and versioned by sync_schema.</summary>
 public static class InboxSchema
 {
-    public const int Version = 1;
+    public const int Version = 2;
+
+    /// <summary>An event's key in the v2 <c>events</c> table is <c>(device_no &lt;&lt; SequenceBits) | seq</c>: the
+    /// (device, sequence) pair itself, unique as the table's rowid, so no separate unique index has to be written for
+    /// every event. A device's events are one contiguous key range, in sequence order.</summary>
+    internal const int SequenceBits = 40;
+
+    /// <summary>The largest sequence that fits beside the device number in an event's key (~10^12: a kiosk punching
+    /// once a second would need 34,000 years).</summary>
+    internal const long MaxSequence = (1L << SequenceBits) - 1;
 
     private const string V1 = """
         CREATE TABLE IF NOT EXISTS sync_schema (version INTEGER NOT NULL);
@@ -67,6 +76,36 @@ public static class InboxSchema
             detail       TEXT NOT NULL,
             payload      BLOB
         );
+        """;
+
+    /// <summary>v1 → v2: the narrower events row (2026-11). The unique (device_id, seq) index is replaced by the key
+    /// described at <see cref="SequenceBits"/>, and the hash column goes: it is the envelope's own "hash" field, stored
+    /// verbatim beside it. Each event's insert wrote three b-trees and ~70 bytes more before (docs/protocol.md,
+    /// "Centre store"). Every device gets a permanent number for the key; the table is rebuilt in key order.</summary>
+    private static readonly string V2 = $$"""
+        ALTER TABLE devices ADD COLUMN device_no INTEGER;
+        UPDATE devices SET device_no = (SELECT COUNT(*) FROM devices d WHERE d.device_id <= devices.device_id);
+        CREATE UNIQUE INDEX devices_no ON devices(device_no);
+        CREATE TABLE events_v2 (
+            event_pk       INTEGER PRIMARY KEY,
+            device_id      TEXT NOT NULL,
+            seq            INTEGER NOT NULL,
+            office_id      TEXT NOT NULL,
+            kind           TEXT NOT NULL,
+            local_at       TEXT NOT NULL,
+            utc_offset_min INTEGER NOT NULL,
+            envelope_json  TEXT NOT NULL,
+            batch_pk       INTEGER NOT NULL REFERENCES batches(batch_pk),
+            received_at    TEXT NOT NULL
+        );
+        INSERT INTO events_v2(event_pk, device_id, seq, office_id, kind, local_at, utc_offset_min, envelope_json, batch_pk, received_at)
+            SELECT (d.device_no << {{SequenceBits}}) | e.seq, e.device_id, e.seq, e.office_id, e.kind, e.local_at,
+                   e.utc_offset_min, e.envelope_json, e.batch_pk, e.received_at
+            FROM events e JOIN devices d ON d.device_id = e.device_id
+            ORDER BY 1;
+        DROP TABLE events;
+        ALTER TABLE events_v2 RENAME TO events;
+        CREATE INDEX events_office_local ON events(office_id, local_at);
         """;
 
     /// <remarks>page_size only takes effect on a file that does not exist yet, so it comes before journal_mode (which
@@ -167,13 +206,37 @@ public static class InboxSchema
                     $"the central store has sync schema {current}, newer than this program's {Version}: upgrade the program");
             }
 
+            if (current < 2)
+            {
+                await MigrateToV2Async(connection, tx, ct);
+            }
+
             if (current < Version)
             {
-                version.CommandText = $"INSERT INTO sync_schema(version) VALUES ({Version})";
+                version.CommandText = $"DELETE FROM sync_schema; INSERT INTO sync_schema(version) VALUES ({Version})";
                 await version.ExecuteNonQueryAsync(ct);
             }
         }
 
         await tx.CommitAsync(ct);
+    }
+
+    private static async Task MigrateToV2Async(SqliteConnection connection, SqliteTransaction tx, CancellationToken ct)
+    {
+        await using var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = "SELECT COUNT(*) FROM events";
+        var before = Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+        cmd.CommandText = V2;
+        await cmd.ExecuteNonQueryAsync(ct);
+        cmd.CommandText = "SELECT COUNT(*) FROM events";
+        var after = Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+        if (after != before)
+        {
+            // Only events of a device missing from the devices table can be left out; throwing rolls the whole upgrade
+            // back and the store stays at v1, untouched.
+            throw new InvalidOperationException(
+                $"upgrading the central store to sync schema 2 would keep {after} of its {before} events: some belong to no registered device");
+        }
     }
 }

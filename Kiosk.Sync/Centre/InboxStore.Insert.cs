@@ -14,8 +14,8 @@ public sealed partial class InboxStore
     private readonly record struct InsertOutcome(int Stored, int Duplicates, long Watermark, string? Conflict);
 
     private const string InsertEventSql = """
-        INSERT INTO events(device_id, seq, office_id, kind, local_at, utc_offset_min, hash, envelope_json, batch_pk, received_at)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+        INSERT INTO events(event_pk, device_id, seq, office_id, kind, local_at, utc_offset_min, batch_pk, received_at, envelope_json)
+        VALUES (?1 + ?2, ?3, ?2, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
         """;
 
     private static readonly Dictionary<Type, byte[]> KindUtf8 = EventKinds.All.ToDictionary(k => k.Key, k => Encoding.UTF8.GetBytes(k.Value));
@@ -43,7 +43,8 @@ public sealed partial class InboxStore
     {
         var batch = prepared.Batch;
         var events = batch.Events;
-        var already = await ExistingHashesAsync(db, tx, batch.DeviceId, events[0].Sequence, events[^1].Sequence, ct);
+        var (keyBase, watermark) = await DeviceRowAsync(db, tx, batch.DeviceId, ct);
+        var already = await ExistingHashesAsync(db, tx, keyBase, events[0].Sequence, events[^1].Sequence, ct);
         var fresh = new List<int>(events.Count);
         for (var i = 0; i < events.Count; i++)
         {
@@ -62,47 +63,65 @@ public sealed partial class InboxStore
         if (fresh.Count > 0)
         {
             var batchPk = InsertBatch(db, batch, prepared.SignedBytes, prepared.Topic is null ? "file" : "mqtt", now);
-            InsertEvents(db, prepared, fresh, batchPk, now);
+            InsertEvents(db, prepared, fresh, keyBase, batchPk, now);
         }
 
-        var watermark = await AdvanceWatermarkAsync(db, tx, batch.DeviceId, events[0].Sequence, events[^1].Sequence, now, ct);
+        watermark = await AdvanceWatermarkAsync(db, tx, batch.DeviceId, keyBase, watermark, events[0].Sequence, events[^1].Sequence,
+            now, ct);
         return new InsertOutcome(fresh.Count, events.Count - fresh.Count, watermark, null);
     }
 
-    private static void InsertEvents(SqliteConnection db, PreparedBatch prepared, List<int> fresh, long batchPk, string now)
+    /// <summary>The device's key base (<c>device_no &lt;&lt; SequenceBits</c>, InboxSchema) and its watermark. Its row
+    /// exists: PrepareAsync found it registered, and devices are retired, never deleted.</summary>
+    private static async Task<(long KeyBase, long Watermark)> DeviceRowAsync(SqliteConnection db, SqliteTransaction tx,
+        string deviceId, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = "SELECT device_no, watermark_seq FROM devices WHERE device_id = $d";
+        cmd.Parameters.AddWithValue("$d", deviceId);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct)
+            ? (reader.GetInt64(0) << InboxSchema.SequenceBits, reader.GetInt64(1))
+            : throw new InvalidOperationException($"device {deviceId} vanished from the devices table while its batch was stored");
+    }
+
+    private static void InsertEvents(SqliteConnection db, PreparedBatch prepared, List<int> fresh, long keyBase, long batchPk,
+        string now)
     {
         var batch = prepared.Batch;
         using var insert = new RawStatement(db, InsertEventSql);
-        insert.Bind(1, batch.DeviceId);
-        insert.Bind(3, batch.OfficeId);
-        insert.Bind(9, batchPk);
-        insert.Bind(10, now);
+        insert.Bind(1, keyBase);
+        insert.Bind(3, batch.DeviceId);
+        insert.Bind(4, batch.OfficeId);
+        insert.Bind(8, batchPk);
+        insert.Bind(9, now);
         Span<byte> local = stackalloc byte[27];
         foreach (var i in fresh)
         {
             var e = batch.Events[i];
             insert.Bind(2, e.Sequence);
             // Deserialised through the same [JsonDerivedType] list, so every event's type is in it.
-            insert.BindUtf8(4, KindUtf8[e.Event.GetType()]);
+            insert.BindUtf8(5, KindUtf8[e.Event.GetType()]);
             LocalTextUtf8(e.Event.At.DateTime, local);
-            insert.BindUtf8(5, local);
-            insert.Bind(6, (long)e.Event.At.Offset.TotalMinutes);
-            insert.Bind(7, e.Hash);
-            // Stored verbatim as received (issue 6).
-            insert.BindUtf8(8, prepared.Wire.Span[prepared.Slices[i]]);
+            insert.BindUtf8(6, local);
+            insert.Bind(7, (long)e.Event.At.Offset.TotalMinutes);
+            // Stored verbatim as received (issue 6); its "hash" field is the event's hash (no column of its own).
+            insert.BindUtf8(10, prepared.Wire.Span[prepared.Slices[i]]);
             insert.Execute();
         }
     }
 
+    /// <summary>The hashes of this device's events already stored in first..last, by sequence (a redelivery or a
+    /// replay; usually none). Read from the stored envelopes, which carry them.</summary>
     private static async Task<Dictionary<long, string>> ExistingHashesAsync(SqliteConnection db, SqliteTransaction tx,
-        string deviceId, long first, long last, CancellationToken ct)
+        long keyBase, long first, long last, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand();
         cmd.Transaction = tx;
-        cmd.CommandText = "SELECT seq, hash FROM events WHERE device_id = $d AND seq BETWEEN $f AND $l";
-        cmd.Parameters.AddWithValue("$d", deviceId);
-        cmd.Parameters.AddWithValue("$f", first);
-        cmd.Parameters.AddWithValue("$l", last);
+        cmd.CommandText = "SELECT seq, json_extract(envelope_json, '$.hash') FROM events WHERE event_pk BETWEEN $f AND $l";
+        cmd.Parameters.AddWithValue("$f", keyBase + first);
+        cmd.Parameters.AddWithValue("$l", keyBase + last);
         var found = new Dictionary<long, string>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
@@ -139,18 +158,18 @@ public sealed partial class InboxStore
     /// already there with the same hash), so a watermark that reaches the batch jumps to its end; only what lies beyond
     /// is walked row by row (a hole filled late). Walking the batch's own rows was most of this step.</remarks>
     private static async Task<long> AdvanceWatermarkAsync(SqliteConnection db, SqliteTransaction tx, string deviceId,
-        long first, long last, string now, CancellationToken ct)
+        long keyBase, long start, long first, long last, string now, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand();
         cmd.Transaction = tx;
         cmd.Parameters.AddWithValue("$d", deviceId);
-        cmd.CommandText = "SELECT watermark_seq FROM devices WHERE device_id = $d";
-        var start = Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
         var watermark = start >= first - 1 ? Math.Max(start, last) : start;
         string? lastLocal = null;
-        // Only the sequences are walked (the (device_id, seq) index covers them); the time of the new watermark's
-        // event is read once afterwards rather than formatted for every row.
-        cmd.CommandText = "SELECT seq FROM events WHERE device_id = $d AND seq > $w ORDER BY seq";
+        // Only the keys are walked (the device's events are one key range in sequence order); the time of the new
+        // watermark's event is read once afterwards rather than formatted for every row.
+        cmd.CommandText = "SELECT seq FROM events WHERE event_pk > $b + $w AND event_pk <= $b + $m ORDER BY event_pk";
+        cmd.Parameters.AddWithValue("$b", keyBase);
+        cmd.Parameters.AddWithValue("$m", InboxSchema.MaxSequence);
         cmd.Parameters.AddWithValue("$w", watermark);
         await using (var reader = await cmd.ExecuteReaderAsync(ct))
         {
@@ -162,7 +181,7 @@ public sealed partial class InboxStore
 
         if (watermark > start)
         {
-            cmd.CommandText = "SELECT local_at, utc_offset_min FROM events WHERE device_id = $d AND seq = $w";
+            cmd.CommandText = "SELECT local_at, utc_offset_min FROM events WHERE event_pk = $b + $w";
             cmd.Parameters["$w"].Value = watermark;
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             if (await reader.ReadAsync(ct))

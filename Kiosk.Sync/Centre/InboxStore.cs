@@ -50,7 +50,8 @@ public sealed partial class InboxStore
         await using var db = await InboxSchema.OpenAsync(_databasePath, ct);
         await using var cmd = db.CreateCommand();
         cmd.CommandText = """
-            INSERT INTO devices(device_id, office_id, public_key_pem, registered_at) VALUES ($d, $o, $k, $t)
+            INSERT INTO devices(device_id, office_id, public_key_pem, registered_at, device_no)
+            VALUES ($d, $o, $k, $t, (SELECT COALESCE(MAX(device_no), 0) + 1 FROM devices))
             ON CONFLICT(device_id) DO UPDATE SET public_key_pem = excluded.public_key_pem, retired_at = NULL
             WHERE devices.office_id = excluded.office_id
             """;

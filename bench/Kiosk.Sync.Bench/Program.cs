@@ -125,7 +125,7 @@ for (var compiled = long.MaxValue; warmRounds < WarmDevices.Length && compiled >
 warmJournals.ForEach(j => j.Dispose());
 
 var self = Process.GetCurrentProcess();
-var results = new List<(double Raw, double Drain, double CpuPerEvent, long Jit, long Stored)>();
+var results = new List<(double Raw, double Drain, double CpuPerEvent, long Jit, long Stored, double Idle)>();
 OutboxPump? pump = null;
 var identities = new List<DeviceIdentity>();
 for (var pair = 0; pair < Devices.Length; pair++)
@@ -148,6 +148,7 @@ for (var pair = 0; pair < Devices.Length; pair++)
     self.Refresh();
     var cpuBefore = self.TotalProcessorTime;
     var jitBefore = System.Runtime.JitInfo.GetCompiledMethodCount();
+    var idleBefore = MachineTimes.Read();
     var gcBefore = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalAllocatedBytes());
     Console.Error.WriteLine($"bench: draining {events:N0} events of {device} (pid {Environment.ProcessId})");
     var drainClock = Stopwatch.StartNew();
@@ -158,11 +159,12 @@ for (var pair = 0; pair < Devices.Length; pair++)
     }
 
     drainClock.Stop();
+    var idle = MachineTimes.IdleShare(idleBefore, MachineTimes.Read());
     var jitDuring = System.Runtime.JitInfo.GetCompiledMethodCount() - jitBefore;
     Console.Error.WriteLine($"gc during drain: gen0 {GC.CollectionCount(0) - gcBefore.Item1} gen1 {GC.CollectionCount(1) - gcBefore.Item2} gen2 {GC.CollectionCount(2) - gcBefore.Item3} allocated {(GC.GetTotalAllocatedBytes() - gcBefore.Item4) / events} B/event");
     self.Refresh();
     results.Add((rawRate, events / drainClock.Elapsed.TotalSeconds, (self.TotalProcessorTime - cpuBefore).TotalMicroseconds / events,
-        jitDuring, await store.CountEventsAsync(device, CancellationToken.None)));
+        jitDuring, await store.CountEventsAsync(device, CancellationToken.None), idle));
 }
 
 var journal = journals[^1];
@@ -204,6 +206,7 @@ for (var i = 0; i < results.Count; i++)
     Console.WriteLine($"| raw `mosquitto_pub -l -q 1`, {events:N0} messages{name} | {r.Raw.ToString("N0", ci)} msg/s | (the floor) |");
     Console.WriteLine($"| drain journal → centre store, acknowledged, {events:N0} events{name} | {r.Drain.ToString("N0", ci)} events/s ({(r.Drain / r.Raw).ToString("P0", ci)} of raw) | |");
     Console.WriteLine($"| CPU of kiosk pump + centre inbox (this process) per drained event{name} | {r.CpuPerEvent.ToString("F0", ci)} µs | ({Environment.ProcessorCount} cores, shared with the broker) |");
+    Console.WriteLine($"| machine idle (incl. I/O wait) during the drain{name} | {r.Idle.ToString("P0", ci)} | (0 % = every core busy) |");
 }
 
 Console.WriteLine($"| **drain / raw, median of the {results.Count} pair(s)** | **{median.ToString("P0", ci)}** | ≥ 50% of raw |");

@@ -1,0 +1,185 @@
+using Kiosk.Core.Events;
+using Kiosk.Sync.Centre;
+using Kiosk.Sync.Contract;
+using Kiosk.Sync.Testing;
+using Microsoft.Data.Sqlite;
+
+namespace Kiosk.Sync.Tests;
+
+/// <summary>The central store's upgrade from sync schema 1 (events with a hash column and a unique (device, sequence)
+/// index) to 2 (the event's key is the (device, sequence) pair), on real SQLite files written the way version 1 wrote
+/// them.</summary>
+public sealed class InboxSchemaTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Morning = new(2026, 3, 2, 7, 55, 0, TimeSpan.FromHours(8));
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    /// <summary>What a version-1 store held after the same batches: its events table rebuilt in the version-1 shape
+    /// (the hash beside the envelope, a row id counted from 1, the unique index) and the devices without a number.</summary>
+    private const string DowngradeToV1 = """
+        DROP INDEX devices_no;
+        ALTER TABLE devices DROP COLUMN device_no;
+        CREATE TABLE events_v1 (
+            event_pk       INTEGER PRIMARY KEY,
+            device_id      TEXT NOT NULL,
+            seq            INTEGER NOT NULL,
+            office_id      TEXT NOT NULL,
+            kind           TEXT NOT NULL,
+            local_at       TEXT NOT NULL,
+            utc_offset_min INTEGER NOT NULL,
+            hash           TEXT NOT NULL,
+            envelope_json  TEXT NOT NULL,
+            batch_pk       INTEGER NOT NULL REFERENCES batches(batch_pk),
+            received_at    TEXT NOT NULL,
+            UNIQUE (device_id, seq)
+        );
+        INSERT INTO events_v1(device_id, seq, office_id, kind, local_at, utc_offset_min, hash, envelope_json, batch_pk, received_at)
+            SELECT device_id, seq, office_id, kind, local_at, utc_offset_min, json_extract(envelope_json, '$.hash'),
+                   envelope_json, batch_pk, received_at
+            FROM events ORDER BY batch_pk, seq;
+        DROP TABLE events;
+        ALTER TABLE events_v1 RENAME TO events;
+        CREATE INDEX events_office_local ON events(office_id, local_at);
+        DELETE FROM sync_schema;
+        INSERT INTO sync_schema(version) VALUES (1);
+        """;
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("kiosk-inbox-schema-").FullName;
+    private readonly ManualTime _time = new(new DateTimeOffset(2026, 3, 2, 0, 0, 0, TimeSpan.Zero));
+    private readonly DeviceIdentity _d1 = DeviceIdentity.CreateEphemeral("o1", "d1");
+    private readonly DeviceIdentity _d2 = DeviceIdentity.CreateEphemeral("o1", "d2");
+    private InboxStore _store = null!;
+    private SqliteJournal _journal1 = null!;
+    private SqliteJournal _journal2 = null!;
+
+    public async Task InitializeAsync()
+    {
+        _store = new InboxStore(Path.Combine(_dir, "central.db"), _time);
+        await _store.MigrateAsync(None);
+        // Registered in the opposite order of their names: the upgrade numbers devices by name, not by registration.
+        await _store.RegisterDeviceAsync("o1", "d2", _d2.PublicKeyPem, None);
+        await _store.RegisterDeviceAsync("o1", "d1", _d1.PublicKeyPem, None);
+        _journal1 = new SqliteJournal(Path.Combine(_dir, "d1.db"), "o1", "d1");
+        _journal2 = new SqliteJournal(Path.Combine(_dir, "d2.db"), "o1", "d2");
+    }
+
+    public Task DisposeAsync()
+    {
+        _d1.Dispose();
+        _d2.Dispose();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task A_version_1_store_is_upgraded_with_every_event_keyed_by_its_device_and_sequence_and_goes_on_deduplicating()
+    {
+        var d1Rows = _journal1.Append(6, Morning);
+        var d2Rows = _journal2.Append(4, Morning);
+        await StoreAsync(_d1, [.. d1Rows.Take(3)]);
+        await StoreAsync(_d2, d2Rows);
+        await StoreAsync(_d1, [.. d1Rows.Skip(3)]);
+        var before = await _store.ReadEventsAsync("o1", Morning.DateTime.Date, Morning.DateTime.Date.AddDays(1), None);
+        await CentralSql.RunAsync(_store.DatabasePath, DowngradeToV1);
+
+        await _store.MigrateAsync(None);
+
+        await using (var db = await CentralSql.OpenAsync(_store.DatabasePath))
+        {
+            Assert.Equal(2L, await ScalarAsync(db, "SELECT MAX(version) FROM sync_schema"));
+            Assert.Equal(0L, await ScalarAsync(db, "SELECT COUNT(*) FROM pragma_table_info('events') WHERE name = 'hash'"));
+            Assert.Equal([(1L, "d1"), (2L, "d2")], await DeviceNumbersAsync(db));
+            Assert.Equal(0L, await ScalarAsync(db,
+                $"SELECT COUNT(*) FROM events e JOIN devices d USING (device_id) WHERE e.event_pk <> (d.device_no << {InboxSchema.SequenceBits}) + e.seq"));
+        }
+
+        var after = await _store.ReadEventsAsync("o1", Morning.DateTime.Date, Morning.DateTime.Date.AddDays(1), None);
+        Assert.Equal(before.Select(e => (e.DeviceId, e.Sequence, e.EnvelopeJson, e.ReceivedAt)),
+            after.Select(e => (e.DeviceId, e.Sequence, e.EnvelopeJson, e.ReceivedAt)));
+        Assert.Equal((6L, 4L), (await _store.CountEventsAsync("d1", None), await _store.CountEventsAsync("d2", None)));
+        Assert.Equal([4L, 5L, 6L], (await _store.ReadDeviceEventsAsync("d1", 3, 10, None)).Select(e => e.Sequence));
+
+        var resent = await StoreAsync(_d1, d1Rows, "resent after the upgrade");
+        var next = await StoreAsync(_d1, _journal1.Append(2, Morning.AddHours(5)), "next");
+        // Another journal of d2 (a replaced SD card): its sequence 1 is a different event with a valid hash.
+        var otherD2 = new SqliteJournal(Path.Combine(_dir, "d2-replaced.db"), "o1", "d2").Append(1, Morning.AddMinutes(1));
+        var conflict = await StoreAsync(_d2, otherD2, "conflict");
+        Assert.Equal((StoreOutcome.Duplicate, 6, 6L), (resent.Outcome, resent.Duplicates, resent.AckSequence));
+        Assert.Equal((StoreOutcome.Stored, 2, 8L), (next.Outcome, next.Stored, next.AckSequence));
+        Assert.Equal((StoreOutcome.Rejected, RejectReasons.Conflict), (conflict.Outcome, conflict.RejectReason));
+        Assert.Equal(12, await _store.CountEventsAsync(null, None));
+    }
+
+    [Fact]
+    public async Task A_device_registered_after_the_upgrade_gets_the_next_number_and_keeps_it_when_its_key_changes()
+    {
+        await CentralSql.RunAsync(_store.DatabasePath, DowngradeToV1);
+        await _store.MigrateAsync(None);
+        using var d3 = DeviceIdentity.CreateEphemeral("o1", "d3");
+        using var d3New = DeviceIdentity.CreateEphemeral("o1", "d3");
+
+        await _store.RegisterDeviceAsync("o1", "d3", d3.PublicKeyPem, None);
+        await _store.RegisterDeviceAsync("o1", "d3", d3New.PublicKeyPem, None);
+
+        await using var db = await CentralSql.OpenAsync(_store.DatabasePath);
+        Assert.Equal([(1L, "d1"), (2L, "d2"), (3L, "d3")], await DeviceNumbersAsync(db));
+    }
+
+    [Fact]
+    public async Task An_upgrade_that_would_lose_an_event_is_refused_and_leaves_the_version_1_store_as_it_was()
+    {
+        await StoreAsync(_d1, _journal1.Append(3, Morning));
+        await CentralSql.RunAsync(_store.DatabasePath, DowngradeToV1);
+        // An event whose device is not in the devices table: the upgrade has no number to key it by.
+        await CentralSql.RunAsync(_store.DatabasePath, """
+            INSERT INTO events(device_id, seq, office_id, kind, local_at, utc_offset_min, hash, envelope_json, batch_pk, received_at)
+            SELECT 'ghost', seq, office_id, kind, local_at, utc_offset_min, hash, envelope_json, batch_pk, received_at FROM events
+            """);
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => _store.MigrateAsync(None));
+
+        Assert.Contains("would keep 3 of its 6 events", refused.Message, StringComparison.Ordinal);
+        await using var db = await CentralSql.OpenAsync(_store.DatabasePath);
+        Assert.Equal(1L, await ScalarAsync(db, "SELECT MAX(version) FROM sync_schema"));
+        Assert.Equal(6L, await ScalarAsync(db, "SELECT COUNT(*) FROM events WHERE hash IS NOT NULL"));
+        Assert.Equal(0L, await ScalarAsync(db, "SELECT COUNT(*) FROM pragma_table_info('devices') WHERE name = 'device_no'"));
+    }
+
+    [Fact]
+    public async Task A_sequence_too_large_for_the_store_key_is_rejected_as_a_bad_envelope_and_nothing_is_stored()
+    {
+        var row = _journal1.Append(1, Morning)[0] with { Sequence = InboxSchema.MaxSequence + 1 };
+
+        var result = await StoreAsync(_d1, [row]);
+
+        Assert.Equal((StoreOutcome.Rejected, RejectReasons.BadEnvelope), (result.Outcome, result.RejectReason));
+        Assert.Contains("beyond the largest sequence", result.Detail, StringComparison.Ordinal);
+        Assert.Equal(0, await _store.CountEventsAsync(null, None));
+    }
+
+    private Task<StoreResult> StoreAsync(DeviceIdentity device, IReadOnlyList<JournalEnvelope> rows, string batchId = "b") =>
+        _store.StoreBatchAsync(BatchSignature.Create(device, batchId + rows[0].Sequence, rows),
+            Topics.Events(device.OfficeId, device.DeviceId), None);
+
+    private static async Task<object?> ScalarAsync(SqliteConnection db, string sql)
+    {
+        await using var cmd = db.CreateCommand();
+        cmd.CommandText = sql;
+        return await cmd.ExecuteScalarAsync();
+    }
+
+    private static async Task<List<(long, string)>> DeviceNumbersAsync(SqliteConnection db)
+    {
+        await using var cmd = db.CreateCommand();
+        cmd.CommandText = "SELECT device_no, device_id FROM devices ORDER BY device_no";
+        await using var reader = await cmd.ExecuteReaderAsync();
+        var numbers = new List<(long, string)>();
+        while (await reader.ReadAsync())
+        {
+            numbers.Add((reader.GetInt64(0), reader.GetString(1)));
+        }
+
+        return numbers;
+    }
+}
