@@ -112,7 +112,7 @@ public sealed class ConfigOverMqttTests
         DeviceStatus? last = null;
         while (started.Elapsed < TimeSpan.FromSeconds(30))
         {
-            using var sub = broker.Subscribe(Topics.Status("office-1", "kiosk-1"), count: 1, waitSeconds: 2);
+            using var sub = await broker.SubscribeAsync(Topics.Status("office-1", "kiosk-1"), count: 1, waitSeconds: 2);
             var payload = (await sub.StandardOutput.ReadToEndAsync()).Trim();
             await sub.WaitForExitAsync();
             if (payload.Length > 0)

@@ -14,9 +14,8 @@ public sealed class MqttSimulationTests
         {
             await using var broker = await MosquittoBroker.StartAsync(dir.FullName);
             var port = broker.Port;
-            using var sub = broker.Subscribe("attendance/v1/office-1/kiosk-1/events", count: 2, waitSeconds: 60);
+            using var sub = await broker.SubscribeAsync("attendance/v1/office-1/kiosk-1/events", count: 2, waitSeconds: 60);
             var published = sub.StandardOutput.ReadToEndAsync();
-            await Task.Delay(300);
 
             var config = KioskProcess.WriteConfig(dir.FullName, new() { ["Mqtt"] = new { Host = "127.0.0.1", Port = port } });
             var script = Path.Combine(dir.FullName, "morning.txt");

@@ -51,7 +51,9 @@ public sealed class MosquittoBroker : IAsyncDisposable
         }
 
         var conf = Path.Combine(directory, "mosquitto.conf");
-        var text = $"listener {port.ToString(CultureInfo.InvariantCulture)} 127.0.0.1\nallow_anonymous true\npersistence false\n";
+        // The default log types plus "subscribe", so SubscribeAsync can wait for the broker to record a subscription.
+        var text = $"listener {port.ToString(CultureInfo.InvariantCulture)} 127.0.0.1\nallow_anonymous true\npersistence false\n"
+            + "log_type error\nlog_type warning\nlog_type notice\nlog_type information\nlog_type subscribe\n";
         if (maxQueuedMessages is { } max)
         {
             text += $"max_queued_messages {max.ToString(CultureInfo.InvariantCulture)}\n";
@@ -89,14 +91,35 @@ public sealed class MosquittoBroker : IAsyncDisposable
     }
 
     /// <summary>A mosquitto_sub on <paramref name="topic"/> that prints one payload a line and exits after
-    /// <paramref name="count"/> messages or <paramref name="waitSeconds"/> without one. The caller reads its stdout.</summary>
-    public Process Subscribe(string topic, int count, int waitSeconds) =>
-        Process.Start(new ProcessStartInfo("mosquitto_sub",
+    /// <paramref name="count"/> messages or <paramref name="waitSeconds"/> without one, returned once the broker has
+    /// logged its subscription ("&lt;client&gt; &lt;qos&gt; &lt;topic&gt;"), so nothing published afterwards can
+    /// miss it (a fixed delay was a race on a slow machine). The caller reads its stdout.</summary>
+    public async Task<Process> SubscribeAsync(string topic, int count, int waitSeconds, CancellationToken cancellationToken = default)
+    {
+        var subscribed = " " + topic;
+        var before = LogLines().Count(line => line.EndsWith(subscribed, StringComparison.Ordinal));
+        var process = Process.Start(new ProcessStartInfo("mosquitto_sub",
         [
             .. HostArgs(), "-t", topic,
             "-C", count.ToString(CultureInfo.InvariantCulture), "-W", waitSeconds.ToString(CultureInfo.InvariantCulture),
         ])
         { UseShellExecute = false, RedirectStandardOutput = true })!;
+        var deadline = Stopwatch.StartNew();
+        // A subscriber that already exited got its messages (a retained one arrives at once) or failed: either way
+        // the caller reads what it printed; the broker's log of it may still be in the pipe.
+        while (!process.HasExited && LogLines().Count(line => line.EndsWith(subscribed, StringComparison.Ordinal)) == before)
+        {
+            if (deadline.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                process.Dispose();
+                throw new TimeoutException($"mosquitto_sub did not subscribe to {topic}. The broker's log:\n{Log()}");
+            }
+
+            await Task.Delay(20, cancellationToken);
+        }
+
+        return process;
+    }
 
     /// <summary>Runs a mosquitto client tool (<paramref name="tool"/>, e.g. mosquitto_sub) against this broker with
     /// <paramref name="args"/> after the host and port, asserts it exited 0 and returns its stdout.</summary>
@@ -117,11 +140,13 @@ public sealed class MosquittoBroker : IAsyncDisposable
     }
 
     /// <summary>What mosquitto wrote to stderr so far, for failure messages.</summary>
-    public string Log()
+    public string Log() => string.Join("\n", LogLines());
+
+    private string[] LogLines()
     {
         lock (_stderr)
         {
-            return string.Join("\n", _stderr);
+            return [.. _stderr];
         }
     }
 
