@@ -80,7 +80,7 @@ public static class InboxSchema
 
     /// <summary>v1 → v2: the narrower events row (2026-11). The unique (device_id, seq) index is replaced by the key
     /// described at <see cref="SequenceBits"/>, and the hash column goes: it is the envelope's own "hash" field, stored
-    /// verbatim beside it. Each event's insert wrote three b-trees and ~70 bytes more before (docs/protocol.md,
+    /// verbatim beside it. Each event's insert wrote three b-trees and ~80 bytes more before (docs/protocol.md,
     /// "Centre store"). Every device gets a permanent number for the key; the table is rebuilt in key order.</summary>
     private static readonly string V2 = $$"""
         ALTER TABLE devices ADD COLUMN device_no INTEGER;
