@@ -40,6 +40,18 @@ public sealed class InboxStoreTests : IAsyncLifetime
 
     private static string Topic => Topics.Events("o1", "d1");
 
+    /// <summary>Each batch parsed and checked as CentreInbox does before its group commit (all must pass).</summary>
+    private async Task<List<InboxStore.PreparedBatch>> PrepareAllAsync(IEnumerable<(string Topic, EventBatch Batch)> batches)
+    {
+        var prepared = new List<InboxStore.PreparedBatch>();
+        foreach (var (topic, batch) in batches)
+        {
+            prepared.Add((await _store.PrepareRawAsync(topic, SyncJson.Serialize(batch), None)).Ready!);
+        }
+
+        return prepared;
+    }
+
     [Fact]
     public async Task Each_device_and_sequence_is_stored_once_however_often_it_arrives()
     {
@@ -145,14 +157,8 @@ public sealed class InboxStoreTests : IAsyncLifetime
         var otherHistory = new SqliteJournal(Path.Combine(_dir, "d1-reset.db"), "o1", "d1").Append(5, Morning.AddDays(1));
         EventBatch[] batches = [Batch([.. rows.Take(10)], "a"), Batch(otherHistory, "forked"), Batch([.. rows.Skip(20)], "c"),
             Batch([.. rows.Skip(10).Take(10)], "b")];
-        var prepared = new List<InboxStore.PreparedBatch>();
-        foreach (var batch in batches)
-        {
-            prepared.Add((await _store.PrepareRawAsync(Topic, SyncJson.Serialize(batch), None)).Ready!);
-        }
-
         // One transaction for the four (CentreInbox's group commit), in arrival order.
-        var results = await _store.CommitAsync(prepared, None);
+        var results = await _store.CommitAsync(await PrepareAllAsync([.. batches.Select(b => (Topic, b))]), None);
 
         Assert.Equal([StoreOutcome.Stored, StoreOutcome.Rejected, StoreOutcome.Stored, StoreOutcome.Stored], results.Select(r => r.Outcome));
         Assert.Equal(RejectReasons.Conflict, results[1].RejectReason);
@@ -170,23 +176,13 @@ public sealed class InboxStoreTests : IAsyncLifetime
         using var d2 = DeviceIdentity.CreateEphemeral("o1", "d2");
         await _store.RegisterDeviceAsync("o1", "d2", d2.PublicKeyPem, None);
         var d2Journal = new SqliteJournal(Path.Combine(_dir, "d2.db"), "o1", "d2");
-        EventBatch[] batches = [Batch(_journal.Append(10, Morning), "a"), BatchSignature.Create(d2, "x", d2Journal.Append(10, Morning))];
-        string[] topics = [Topic, Topics.Events("o1", "d2")];
-        async Task<List<InboxStore.PreparedBatch>> PrepareAsync()
-        {
-            var prepared = new List<InboxStore.PreparedBatch>();
-            for (var i = 0; i < batches.Length; i++)
-            {
-                prepared.Add((await _store.PrepareRawAsync(topics[i], SyncJson.Serialize(batches[i]), None)).Ready!);
-            }
-
-            return prepared;
-        }
+        (string, EventBatch)[] batches =
+            [(Topic, Batch(_journal.Append(10, Morning), "a")), (Topics.Events("o1", "d2"), BatchSignature.Create(d2, "x", d2Journal.Append(10, Morning)))];
 
         await CentralSql.RunAsync(_store.DatabasePath,
             "CREATE TRIGGER fail_d2 BEFORE INSERT ON events WHEN NEW.device_id = 'd2' BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END;");
 
-        var failure = await Assert.ThrowsAsync<SqliteException>(async () => await _store.CommitAsync(await PrepareAsync(), None));
+        var failure = await Assert.ThrowsAsync<SqliteException>(async () => await _store.CommitAsync(await PrepareAllAsync(batches), None));
         Assert.Contains("disk full (test)", failure.Message, StringComparison.Ordinal);
         Assert.Equal((0L, 0L), (await _store.CountEventsAsync("d1", None), await _store.CountEventsAsync("d2", None)));
         Assert.All(await _store.GetDevicesAsync("o1", None), d => Assert.Equal(0, d.WatermarkSequence));
@@ -194,7 +190,7 @@ public sealed class InboxStoreTests : IAsyncLifetime
         await CentralSql.RunAsync(_store.DatabasePath, "DROP TRIGGER fail_d2;");
 
         // The devices resend (after their ack timeout): the same batches, stored once, each device acknowledged.
-        var results = await _store.CommitAsync(await PrepareAsync(), None);
+        var results = await _store.CommitAsync(await PrepareAllAsync(batches), None);
         Assert.Equal([(StoreOutcome.Stored, 10L), (StoreOutcome.Stored, 10L)], results.Select(r => (r.Outcome, r.AckSequence)));
         Assert.Equal((10L, 10L), (await _store.CountEventsAsync("d1", None), await _store.CountEventsAsync("d2", None)));
     }
