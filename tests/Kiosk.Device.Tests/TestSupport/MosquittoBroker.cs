@@ -111,6 +111,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
         {
             if (deadline.Elapsed > TimeSpan.FromSeconds(30))
             {
+                process.Kill();
                 process.Dispose();
                 throw new TimeoutException($"mosquitto_sub did not subscribe to {topic}. The broker's log:\n{Log()}");
             }
