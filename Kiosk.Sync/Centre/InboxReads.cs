@@ -104,15 +104,12 @@ public sealed partial class InboxStore
     {
         await using var db = await InboxSchema.OpenAsync(_databasePath, ct);
         await using var cmd = db.CreateCommand();
-        cmd.CommandText = """
-            SELECT office_id, device_id, seq, kind, envelope_json, received_at FROM events
-            WHERE event_pk > (SELECT device_no << $bits FROM devices WHERE device_id = $d) + $a
-              AND event_pk <= (SELECT device_no << $bits FROM devices WHERE device_id = $d) + $max
+        cmd.CommandText = DeviceKeyRange + """
+            SELECT office_id, device_id, seq, kind, envelope_json, received_at FROM device CROSS JOIN events
+            WHERE event_pk > device.base + $a AND event_pk <= device.base + $max
             ORDER BY event_pk LIMIT $m
             """;
-        cmd.Parameters.AddWithValue("$bits", InboxSchema.SequenceBits);
-        cmd.Parameters.AddWithValue("$max", InboxSchema.MaxSequence);
-        cmd.Parameters.AddWithValue("$d", deviceId);
+        AddDeviceKeyRange(cmd, deviceId);
         cmd.Parameters.AddWithValue("$a", afterSequence);
         cmd.Parameters.AddWithValue("$m", max);
         return await ReadStoredEventsAsync(cmd, ct);
@@ -124,15 +121,26 @@ public sealed partial class InboxStore
         await using var cmd = db.CreateCommand();
         cmd.CommandText = deviceId is null
             ? "SELECT COUNT(*) FROM events"
-            : """
-              SELECT COUNT(*) FROM events
-              WHERE event_pk > (SELECT device_no << $bits FROM devices WHERE device_id = $d)
-                AND event_pk <= (SELECT device_no << $bits FROM devices WHERE device_id = $d) + $max
+            : DeviceKeyRange + """
+              SELECT COUNT(*) FROM device CROSS JOIN events WHERE event_pk > device.base AND event_pk <= device.base + $max
               """;
-        cmd.Parameters.AddWithValue("$d", (object?)deviceId ?? DBNull.Value);
+        if (deviceId is not null)
+        {
+            AddDeviceKeyRange(cmd, deviceId);
+        }
+
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A device's events are the keys (device_no &lt;&lt; SequenceBits) + 1 .. + MaxSequence (InboxSchema):
+    /// this names the base as <c>device.base</c>, and a query over it reads one key range, in sequence order.</summary>
+    private const string DeviceKeyRange = "WITH device(base) AS (SELECT device_no << $bits FROM devices WHERE device_id = $d) ";
+
+    private static void AddDeviceKeyRange(SqliteCommand cmd, string deviceId)
+    {
+        cmd.Parameters.AddWithValue("$d", deviceId);
         cmd.Parameters.AddWithValue("$bits", InboxSchema.SequenceBits);
         cmd.Parameters.AddWithValue("$max", InboxSchema.MaxSequence);
-        return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
     }
 
     /// <summary>Every registered device (optionally of one office) with its watermark and last status.</summary>
