@@ -17,7 +17,9 @@ public static class InboxSchema
     /// once a second would need 34,000 years).</summary>
     internal const long MaxSequence = (1L << SequenceBits) - 1;
 
-    private const string V1 = """
+    /// <summary>The version-1 tables as they were created, kept as written: every migration runs it first (idempotent),
+    /// and a test builds a version-1 file with it.</summary>
+    internal const string V1 = """
         CREATE TABLE IF NOT EXISTS sync_schema (version INTEGER NOT NULL);
         CREATE TABLE IF NOT EXISTS devices (
             device_id           TEXT PRIMARY KEY,

@@ -14,32 +14,20 @@ public sealed class InboxSchemaTests : IAsyncLifetime
     private static readonly DateTimeOffset Morning = new(2026, 3, 2, 7, 55, 0, TimeSpan.FromHours(8));
     private static readonly CancellationToken None = CancellationToken.None;
 
-    /// <summary>What a version-1 store held after the same batches: its events table rebuilt in the version-1 shape
-    /// (the hash beside the envelope, a row id counted from 1, the unique index) and the devices without a number.</summary>
+    /// <summary>What a version-1 store held after the same batches: the events table rebuilt by version 1's own DDL
+    /// (InboxSchema.V1: the hash beside the envelope, a row id counted from 1, the unique index) and the devices
+    /// without a number.</summary>
     private const string DowngradeToV1 = """
         DROP INDEX devices_no;
         ALTER TABLE devices DROP COLUMN device_no;
-        CREATE TABLE events_v1 (
-            event_pk       INTEGER PRIMARY KEY,
-            device_id      TEXT NOT NULL,
-            seq            INTEGER NOT NULL,
-            office_id      TEXT NOT NULL,
-            kind           TEXT NOT NULL,
-            local_at       TEXT NOT NULL,
-            utc_offset_min INTEGER NOT NULL,
-            hash           TEXT NOT NULL,
-            envelope_json  TEXT NOT NULL,
-            batch_pk       INTEGER NOT NULL REFERENCES batches(batch_pk),
-            received_at    TEXT NOT NULL,
-            UNIQUE (device_id, seq)
-        );
-        INSERT INTO events_v1(device_id, seq, office_id, kind, local_at, utc_offset_min, hash, envelope_json, batch_pk, received_at)
+        DROP INDEX events_office_local;
+        ALTER TABLE events RENAME TO events_v2;
+        """ + InboxSchema.V1 + """
+        INSERT INTO events(device_id, seq, office_id, kind, local_at, utc_offset_min, hash, envelope_json, batch_pk, received_at)
             SELECT device_id, seq, office_id, kind, local_at, utc_offset_min, json_extract(envelope_json, '$.hash'),
                    envelope_json, batch_pk, received_at
-            FROM events ORDER BY batch_pk, seq;
-        DROP TABLE events;
-        ALTER TABLE events_v1 RENAME TO events;
-        CREATE INDEX events_office_local ON events(office_id, local_at);
+            FROM events_v2 ORDER BY batch_pk, seq;
+        DROP TABLE events_v2;
         DELETE FROM sync_schema;
         INSERT INTO sync_schema(version) VALUES (1);
         """;
