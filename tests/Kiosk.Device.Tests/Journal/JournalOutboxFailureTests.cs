@@ -17,11 +17,7 @@ public sealed class JournalOutboxFailureTests
     public async Task A_bookkeeping_write_that_fails_still_delivers_the_rows_and_the_next_due_write_records_attempts_and_ack()
     {
         using var temp = new TempJournal();
-        var time = new ManualTime(Morning);
-        var log = new ListLogger();
-        var outbox = new JournalOutbox(temp.Journal, time, new TypedLogger<JournalOutbox>(log));
-        await AppendAsync(temp, 6);
-        SetFailing(temp, true);
+        var (time, log, outbox) = await FailingOutboxAsync(temp);
 
         // Mid-drain: batch 1..2 out and acknowledged, kept back; a second later the next read falls due and fails.
         await outbox.ReadWireAfterAsync(0, 2, CancellationToken.None);
@@ -58,11 +54,7 @@ public sealed class JournalOutboxFailureTests
     public async Task A_failing_ack_write_keeps_the_pump_going_and_is_retried_once_per_second_not_at_every_ack()
     {
         using var temp = new TempJournal();
-        var time = new ManualTime(Morning);
-        var log = new ListLogger();
-        var outbox = new JournalOutbox(temp.Journal, time, new TypedLogger<JournalOutbox>(log));
-        await AppendAsync(temp, 6);
-        SetFailing(temp, true);
+        var (time, log, outbox) = await FailingOutboxAsync(temp);
 
         // Caught up: the ack would be written at once; it fails and the pump goes on with its own view.
         await outbox.ReadWireAfterAsync(0, 6, CancellationToken.None);
@@ -98,6 +90,17 @@ public sealed class JournalOutboxFailureTests
         Assert.Equal(8, temp.Journal.AckedThrough);
         Assert.Equal("8", AckedThroughInFile(temp));
         Assert.All(temp.Journal.ReadOutbox(1, 8), r => Assert.Equal((OutboxState.Acked, 1), (r.State, r.Attempts)));
+    }
+
+    /// <summary>An outbox over <paramref name="temp"/> with six punches appended and every bookkeeping write failing.</summary>
+    private static async Task<(ManualTime Time, ListLogger Log, JournalOutbox Outbox)> FailingOutboxAsync(TempJournal temp)
+    {
+        var time = new ManualTime(Morning);
+        var log = new ListLogger();
+        var outbox = new JournalOutbox(temp.Journal, time, new TypedLogger<JournalOutbox>(log));
+        await AppendAsync(temp, 6);
+        SetFailing(temp, true);
+        return (time, log, outbox);
     }
 
     private static async Task AppendAsync(TempJournal temp, int count, int first = 0)
