@@ -21,8 +21,25 @@ namespace Kiosk.Sync.Centre;
 internal static class BatchReader
 {
     /// <summary>The batch and each envelope's byte range in <paramref name="payload"/>; throws
-    /// <see cref="JsonException"/> naming what is wrong.</summary>
-    public static (EventBatch Batch, Range[] Slices) Read(ReadOnlySpan<byte> payload)
+    /// <see cref="JsonException"/> naming what is wrong. A batch in exactly the kiosk's shape is read by
+    /// <see cref="BatchTemplate"/>, which also writes each punch envelope's canonical text (what JournalHash hashes,
+    /// the same bytes as <see cref="EnvelopeText"/>'s rewrite) into <paramref name="canonical"/> (at least as long as
+    /// the payload): <paramref name="canonicalTexts"/> gives each envelope's range there, empty where it has none, and
+    /// is null when the batch was read by the general reader.</summary>
+    public static (EventBatch Batch, Range[] Slices) Read(ReadOnlySpan<byte> payload, Span<byte> canonical, out Range[]? canonicalTexts)
+    {
+        if (BatchTemplate.TryRead(payload, canonical) is { } fast)
+        {
+            canonicalTexts = fast.Canonical;
+            return (fast.Batch, fast.Slices);
+        }
+
+        canonicalTexts = null;
+        return ReadGeneral(payload);
+    }
+
+    /// <summary>The general reader: any batch SyncJson accepts (see the class summary).</summary>
+    internal static (EventBatch Batch, Range[] Slices) ReadGeneral(ReadOnlySpan<byte> payload)
     {
         try
         {

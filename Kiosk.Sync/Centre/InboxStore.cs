@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -106,27 +107,38 @@ public sealed partial class InboxStore
     {
         EventBatch batch;
         Range[] slices;
+        // The canonical texts BatchReader writes on its fast path, checked against the hashes below and then dropped.
+        var canonical = ArrayPool<byte>.Shared.Rent(payload.Length);
         try
         {
-            (batch, slices) = BatchReader.Read(payload.Span);
-        }
-        catch (JsonException ex)
-        {
-            string? office = null, device = null;
-            if (topic is not null && Topics.TryParseDeviceTopic(topic, out var tOffice, out var tDevice, out _))
+            Range[]? canonicalTexts;
+            try
             {
-                (office, device) = (tOffice, tDevice);
+                (batch, slices) = BatchReader.Read(payload.Span, canonical, out canonicalTexts);
+            }
+            catch (JsonException ex)
+            {
+                string? office = null, device = null;
+                if (topic is not null && Topics.TryParseDeviceTopic(topic, out var tOffice, out var tDevice, out _))
+                {
+                    (office, device) = (tOffice, tDevice);
+                }
+
+                return new(null, await RejectAsync(topic, office, device, null, RejectReasons.Malformed, ex.Message, payload, ct));
             }
 
-            return new(null, await RejectAsync(topic, office, device, null, RejectReasons.Malformed, ex.Message, payload, ct));
+            return await PrepareAsync(batch, topic, payload, slices, canonicalTexts is null ? null : (canonical, canonicalTexts), ct);
         }
-
-        return await PrepareAsync(batch, topic, payload, slices, ct);
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(canonical);
+        }
     }
 
     /// <param name="slices">Where each envelope lies in <paramref name="raw"/> (BatchReader).</param>
+    /// <param name="canonical">The canonical texts BatchReader wrote, if it did (BatchChecks).</param>
     private async Task<Preparation> PrepareAsync(EventBatch batch, string? topic, ReadOnlyMemory<byte> raw, Range[] slices,
-        CancellationToken ct)
+        (byte[] Buffer, Range[] Ranges)? canonical, CancellationToken ct)
     {
         async Task<Preparation> Reject(string reason, string detail) =>
             new(null, await RejectAsync(topic, batch.OfficeId, batch.DeviceId, batch.BatchId, reason, detail, raw, ct));
@@ -163,7 +175,7 @@ public sealed partial class InboxStore
             return await Reject(RejectReasons.OfficeMismatch, $"device {batch.DeviceId} belongs to {device.Value.OfficeId}, not {batch.OfficeId}");
         }
 
-        if (BatchChecks.Check(batch, raw, slices) is { } envelopeProblem)
+        if (BatchChecks.Check(batch, raw, slices, canonical) is { } envelopeProblem)
         {
             return await Reject(envelopeProblem.Reason, envelopeProblem.Detail);
         }

@@ -20,6 +20,12 @@ internal static class WireHash
 {
     private static readonly Sha256Function Sha256 = NativeSha256.Hash;
 
+    /// <summary>true when <paramref name="canonical"/> (an envelope's text as JournalHash hashes it, rebuilt from what was
+    /// received) hashes to <paramref name="expectedHash"/> with <paramref name="prevHash"/>.</summary>
+    public static bool MatchesCanonical(ReadOnlySpan<byte> canonical, string prevHash, string expectedHash) =>
+        // Same definition, text form and comparison as JournalHash.Verify (lower-case hex, ordinal).
+        prevHash.Length <= 128 && expectedHash.Length == 64 && JournalHash.Matches(prevHash, canonical, expectedHash, Sha256);
+
     /// <summary>true when <paramref name="wire"/> (one envelope's JSON as received) hashes to
     /// <paramref name="expectedHash"/> with <paramref name="prevHash"/>; false means "not proven here".</summary>
     public static bool Matches(ReadOnlySpan<byte> wire, string prevHash, string expectedHash)
@@ -36,8 +42,7 @@ internal static class WireHash
         {
             var canonical = rented is null ? stackalloc byte[2048] : rented;
             var length = EnvelopeText.Rewrite(wire, canonical, toUpper: true, emptyHash: true);
-            // Same definition, text form and comparison as JournalHash.Verify (lower-case hex, ordinal).
-            return length >= 0 && JournalHash.Matches(prevHash, canonical[..length], expectedHash, Sha256);
+            return length >= 0 && MatchesCanonical(canonical[..length], prevHash, expectedHash);
         }
         finally
         {

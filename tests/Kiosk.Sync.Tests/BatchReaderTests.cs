@@ -39,19 +39,38 @@ public sealed partial class BatchReaderTests
         foreach (var payload in new[] { Payload, Short })
         {
             Assert.Null(Compare(payload));
-            var (batch, slices) = BatchReader.Read(payload);
+            var (batch, slices) = Read(payload);
             Assert.Null(BatchChecks.Check(batch, payload, slices));
+            var canonical = new byte[payload.Length];
+            BatchReader.Read(payload, canonical, out var texts);
+            Assert.Null(BatchChecks.Check(batch, payload, slices, (canonical, texts!)));
             using var doc = JsonDocument.Parse(payload);
             Assert.Equal(Encoding.UTF8.GetString(payload), Render(Node.From(doc.RootElement), string.Empty)); // the mutation engine is faithful
         }
 
-        Assert.Equal(Sample, BatchReader.Read(Payload).Batch.Events.Select(e => e.Event));
+        Assert.Equal(Sample, Read(Payload).Batch.Events.Select(e => e.Event));
+    }
+
+    [Fact]
+    public void The_kiosks_own_batch_is_read_on_the_fast_path_with_a_canonical_text_for_each_plain_punch()
+    {
+        Read(Payload, out var fast, out var canonicalTexts);
+        Assert.True(fast);
+        // Every punch of the sample but the one whose worker id needs escapes; the other kinds' bodies go to SyncJson.
+        var plain = Sample.OfType<Punch>().Count(p => p.WorkerId.All(char.IsAsciiLetterOrDigit));
+        Assert.Equal((5, 4), (Sample.OfType<Punch>().Count(), plain));
+        Assert.Equal(plain, canonicalTexts);
+
+        var spaced = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(Short).Replace(",\"deviceId\":", ", \"deviceId\":", StringComparison.Ordinal));
+        BatchReader.Read(spaced, new byte[spaced.Length], out var none);
+        Assert.Null(none); // not the kiosk's exact shape: the general reader
+        Assert.Equal(SyncJson.Serialize(Read(Short).Batch), SyncJson.Serialize(Read(spaced).Batch));
     }
 
     [Fact]
     public void The_comparison_itself_notices_a_different_offset_a_shifted_slice_and_a_missing_envelope()
     {
-        var (batch, slices) = BatchReader.Read(Payload);
+        var (batch, slices) = Read(Payload);
         var punch = (Punch)batch.Events[0].Event;
         var shifted = batch with { Events = [batch.Events[0] with { Event = punch with { At = punch.At.ToOffset(TimeSpan.Zero) } }, .. batch.Events.Skip(1)] };
         Assert.Equal(punch, ((Punch)shifted.Events[0].Event) with { At = punch.At }); // equal as records, so only the text can tell
@@ -65,7 +84,7 @@ public sealed partial class BatchReaderTests
     public void Every_edit_of_a_member_of_the_batch_an_envelope_or_any_event_body_is_accepted_or_refused_alike()
     {
         var catalogue = Catalogue();
-        AssertAgree(catalogue.Select(c => (c.Label, Mutate(c.Edit))), atLeast: 2000);
+        AssertAgree(catalogue.Select(c => (c.Label, Mutate(c.Edit))), atLeast: 2000, fastAtLeast: 500);
     }
 
     [Fact]
@@ -82,7 +101,7 @@ public sealed partial class BatchReaderTests
         foreach (var (label, cut) in cuts)
         {
             Assert.Null(Compare(cut));
-            Assert.ThrowsAny<JsonException>(() => BatchReader.Read(cut));
+            Assert.ThrowsAny<JsonException>(() => Read(cut));
         }
     }
 
@@ -130,13 +149,13 @@ public sealed partial class BatchReaderTests
     {
         string[] arrays = ["[null]", "[{0}, null]", "[null, {0}]", "[{0},null,{0}]"];
         var text = Encoding.UTF8.GetString(Short);
-        var first = Encoding.UTF8.GetString(Short.AsSpan(BatchReader.Read(Short).Slices[0]));
+        var first = Encoding.UTF8.GetString(Short.AsSpan(Read(Short).Slices[0]));
         var start = text.IndexOf("\"events\":", StringComparison.Ordinal) + "\"events\":".Length;
         var end = text.IndexOf("],\"signature\"", StringComparison.Ordinal) + 1;
         foreach (var array in arrays)
         {
             var mutant = Encoding.UTF8.GetBytes(text[..start] + array.Replace("{0}", first, StringComparison.Ordinal) + text[end..]);
-            var error = Assert.Throws<JsonException>(() => BatchReader.Read(mutant));
+            var error = Assert.Throws<JsonException>(() => Read(mutant));
             Assert.Contains(null, SyncJson.Deserialize<EventBatch>(mutant).Events); // SyncJson's side of the one allowed difference
             Assert.Contains("envelope", error.Message, StringComparison.Ordinal);
         }
@@ -246,19 +265,60 @@ public sealed partial class BatchReaderTests
         }
     }
 
+    /// <summary>BatchReader.Read as the centre calls it. Where the fast path (BatchTemplate) wrote an envelope's
+    /// canonical text, it must be byte for byte what EnvelopeText's rewrite makes of the received envelope, the text the
+    /// hash check used before; and the general reader must read the same batch.</summary>
+    private static (EventBatch Batch, Range[] Slices) Read(byte[] payload) => Read(payload, out _, out _);
+
+    /// <param name="fast">Whether the fast path read it.</param>
+    /// <param name="canonicalTexts">How many canonical texts it wrote.</param>
+    private static (EventBatch Batch, Range[] Slices) Read(byte[] payload, out bool fast, out int canonicalTexts)
+    {
+        var buffer = new byte[payload.Length];
+        var read = BatchReader.Read(payload, buffer, out var texts);
+        (fast, canonicalTexts) = (texts is not null, 0);
+        if (texts is null)
+        {
+            return read;
+        }
+
+        var general = BatchReader.ReadGeneral(payload);
+        Assert.Equal(general.Slices, read.Slices);
+        Assert.Equal(SyncJson.Serialize(general.Batch), SyncJson.Serialize(read.Batch));
+        for (var i = 0; i < texts.Length; i++)
+        {
+            var written = buffer.AsSpan(texts[i]);
+            if (written.IsEmpty)
+            {
+                continue;
+            }
+
+            var rewritten = new byte[payload.Length];
+            var length = EnvelopeText.Rewrite(payload.AsSpan(read.Slices[i]), rewritten, toUpper: true, emptyHash: true);
+            Assert.True(length >= 0 && written.SequenceEqual(rewritten.AsSpan(0, length)),
+                $"envelope {i}: canonical text {Encoding.UTF8.GetString(written)}, rewrite {(length < 0 ? "refused" : Encoding.UTF8.GetString(rewritten, 0, length))}");
+            canonicalTexts++;
+        }
+
+        return read;
+    }
+
     /// <summary>null when both readers agree on <paramref name="mutant"/>: both accept with equal batches and the
     /// slices are the elements of "events", or both refuse (BatchReader with JsonException, the centre's "malformed",
     /// always with JsonException). Otherwise what differs.</summary>
-    private static string? Compare(byte[] mutant) => Compare(mutant, out _);
+    private static string? Compare(byte[] mutant) => Compare(mutant, out _, out _);
 
-    private static string? Compare(byte[] mutant, out bool accepted)
+    /// <param name="accepted">Whether BatchReader accepted it.</param>
+    /// <param name="fast">Whether BatchReader's fast path read it.</param>
+    private static string? Compare(byte[] mutant, out bool accepted, out bool fast)
     {
+        fast = false;
         (EventBatch Batch, Range[] Slices)? mine = null;
         EventBatch? theirs = null;
         Exception? myError = null, theirError = null;
         try
         {
-            mine = BatchReader.Read(mutant);
+            mine = Read(mutant, out fast, out _);
         }
         catch (Exception e)
         {
@@ -330,24 +390,29 @@ public sealed partial class BatchReaderTests
 
     private static string Describe(Exception? e) => $"{e?.GetType().Name}: {e?.Message}";
 
-    private static void AssertAgree(IEnumerable<(string Label, byte[] Text)> mutants, int atLeast)
+    /// <param name="fastAtLeast">How many mutants BatchReader's fast path must have read (it takes only the kiosk's
+    /// exact shape, so only edits that keep that shape reach it).</param>
+    private static void AssertAgree(IEnumerable<(string Label, byte[] Text)> mutants, int atLeast, int fastAtLeast = 0)
     {
         var problems = new List<string>();
-        int tried = 0, accepted = 0;
+        int tried = 0, accepted = 0, fast = 0;
         foreach (var (label, text) in mutants)
         {
             tried++;
-            if (Compare(text, out var wasAccepted) is { } problem)
+            if (Compare(text, out var wasAccepted, out var wasFast) is { } problem)
             {
                 problems.Add($"{label}: {problem}");
             }
 
             accepted += wasAccepted ? 1 : 0;
+            fast += wasFast ? 1 : 0;
         }
+
 
         Assert.True(tried >= atLeast, $"only {tried} mutants");
         Assert.True(problems.Count == 0, $"DISAGREEMENT: BatchReader and SyncJson differ on {problems.Count} of {tried} mutants:\n{string.Join('\n', problems.Take(30))}");
         Assert.InRange(accepted, 1, tried - 1); // mutants on both sides of the line, or the comparison proves little
+        Assert.True(fast >= fastAtLeast, $"the fast path read {fast} of {tried} mutants, fewer than {fastAtLeast}");
     }
 
     private static void AssertSamePunch(Punch punch)
