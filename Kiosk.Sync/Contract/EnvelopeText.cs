@@ -18,7 +18,10 @@ public static class EnvelopeText
     /// <summary>Stored (PascalCase) → wire (camelCase), over the text's own bytes (the two forms have the same length,
     /// and each name's first letter is changed only after the scan has passed it). false, with the text left
     /// unusable, when it does not allow the rewrite (the caller then parses and serialises with <see cref="SyncJson"/>).</summary>
-    public static bool StoredToWireInPlace(Span<byte> utf8) => Rewrite(utf8, utf8, toUpper: false, emptyHash: false) == utf8.Length;
+    /// <remarks>A punch in exactly the journal's shape goes through <see cref="StoredPunch"/>, which knows where its names
+    /// are; anything else through the byte scanner.</remarks>
+    public static bool StoredToWireInPlace(Span<byte> utf8) =>
+        StoredPunch.ToWireInPlace(utf8) || Rewrite(utf8, utf8, toUpper: false, emptyHash: false) == utf8.Length;
 
     /// <summary>Rewrites the first letter of every property name of a compact JSON object to upper or lower case,
     /// optionally emptying the top-level "hash"/"Hash" value (the text JournalHash hashes). Writes to

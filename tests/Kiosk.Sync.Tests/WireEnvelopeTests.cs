@@ -64,6 +64,74 @@ public sealed class WireEnvelopeTests
     }
 
     [Fact]
+    public void A_stored_punch_rewritten_by_its_shape_is_byte_for_byte_what_the_byte_scanner_makes_of_it()
+    {
+        var plain = Gen.Elements("w1", "w041", "00401234", "A-7", "x y", "{}[],:").Select(s => (string?)s);
+        var any = ArbMap.Default.GeneratorFor<string?>();
+        var punches = from worker in Gen.OneOf(plain, any)
+                      from badge in Gen.OneOf(plain, any)
+                      from slot in ArbMap.Default.GeneratorFor<int?>()
+                      from method in Gen.Elements(Enum.GetValues<PunchMethod>())
+                      from ticks in Gen.Choose(0, int.MaxValue)
+                      from seq in Gen.Choose(1, int.MaxValue)
+                      select Seal(new Punch(worker ?? "w", badge, slot, method, Morning.AddTicks(ticks * 1000L)), seq);
+        var byShape = 0;
+        Prop.ForAll(punches.ToArbitrary(), e =>
+        {
+            if (SameAsScanner(JsonSerializer.SerializeToUtf8Bytes(e)))
+            {
+                byShape++;
+            }
+        }).QuickCheckThrowOnFailure();
+        Assert.True(byShape >= 25, $"only {byShape} of 100 punches took the shape path");
+    }
+
+    [Fact]
+    public void A_stored_punch_damaged_anywhere_is_rewritten_alike_or_left_to_the_byte_scanner()
+    {
+        var stored = JsonSerializer.SerializeToUtf8Bytes(Seal(new Punch("w1", "00401234", 3, PunchMethod.CardAndFinger, Morning), 9));
+        Assert.True(SameAsScanner(stored));
+        var mutants = 0;
+        for (var i = 0; i < stored.Length; i++)
+        {
+            foreach (var b in "\" {}[],:0aA-n"u8.ToArray())
+            {
+                var changed = (byte[])stored.Clone();
+                changed[i] = b;
+                byte[] inserted = [.. stored[..i], b, .. stored[i..]];
+                byte[] removed = [.. stored[..i], .. stored[(i + 1)..]];
+                SameAsScanner(changed);
+                SameAsScanner(inserted);
+                SameAsScanner(removed);
+                mutants += 3;
+            }
+        }
+
+        Assert.True(mutants > 5000);
+    }
+
+    /// <summary>Whether the shape path took <paramref name="stored"/>; asserts that where it did, its bytes are the byte
+    /// scanner's, and that where it did not, it left the text untouched.</summary>
+    private static bool SameAsScanner(byte[] stored)
+    {
+        var byShape = (byte[])stored.Clone();
+        var byScanner = (byte[])stored.Clone();
+        var taken = StoredPunch.ToWireInPlace(byShape);
+        var scanned = EnvelopeText.Rewrite(byScanner, byScanner, toUpper: false, emptyHash: false);
+        if (taken)
+        {
+            Assert.Equal(stored.Length, scanned);
+            Assert.Equal(Encoding.UTF8.GetString(byScanner), Encoding.UTF8.GetString(byShape));
+        }
+        else
+        {
+            Assert.Equal(stored, byShape);
+        }
+
+        return taken;
+    }
+
+    [Fact]
     public void A_stored_text_the_rewrite_cannot_take_is_parsed_and_serialised_instead()
     {
         var e = Seal(new Punch("w1", "00401234", null, PunchMethod.Card, Morning), 7);
