@@ -50,19 +50,18 @@ public sealed partial class InboxStore
     {
         await using var db = await InboxSchema.OpenAsync(_databasePath, ct);
         await using var cmd = db.CreateCommand();
-        // Two statements rather than "($o IS NULL OR office_id = $o)": with the OR, SQLite cannot use the
-        // (office_id, local_at) index. No ORDER BY: SQLite's sorter copies every whole row (envelope included) into a
-        // temporary b-tree, which cost more than reading them (measured 4.8 vs 1.8 µs per event); the rows are
-        // sorted below on the same keys with the same (binary, ASCII) order instead.
-        cmd.CommandText = officeId is null
-            ? """
-              SELECT office_id, device_id, seq, kind, envelope_json, received_at, local_at FROM events
-              WHERE local_at >= $f AND local_at < $t
-              """
-            : """
-              SELECT office_id, device_id, seq, kind, envelope_json, received_at, local_at FROM events
-              WHERE office_id = $o AND local_at >= $f AND local_at < $t
-              """;
+        // Through event_days (InboxSchema v3): the days asked for, and for each the key range of each device's events
+        // on it; an event counts only under its own day, so ranges that overlap (a clock set back) never give it twice.
+        // The CROSS JOIN keeps event_days as the outer loop. No ORDER BY: SQLite's sorter copies every whole row
+        // (envelope included) into a temporary b-tree, which cost more than reading them (measured 4.8 vs 1.8 µs per
+        // event); the rows are sorted below on the same keys with the same (binary, ASCII) order instead.
+        cmd.CommandText = $"""
+            SELECT e.office_id, e.device_id, e.seq, e.kind, e.envelope_json, e.received_at, e.local_at
+            FROM event_days d CROSS JOIN events e
+            WHERE {(officeId is null ? string.Empty : "d.office_id = $o AND ")}d.local_day >= $fd AND d.local_day <= $td
+              AND e.event_pk BETWEEN d.first_pk AND d.last_pk AND substr(e.local_at, 1, 10) = d.local_day
+              AND e.local_at >= $f AND e.local_at < $t
+            """;
         if (officeId is not null)
         {
             cmd.Parameters.AddWithValue("$o", officeId);
@@ -70,6 +69,8 @@ public sealed partial class InboxStore
 
         cmd.Parameters.AddWithValue("$f", LocalText(fromLocal));
         cmd.Parameters.AddWithValue("$t", LocalText(toLocal));
+        cmd.Parameters.AddWithValue("$fd", LocalText(fromLocal)[..10]);
+        cmd.Parameters.AddWithValue("$td", LocalText(toLocal)[..10]);
         var localTimes = new List<string>();
         var events = await ReadStoredEventsAsync(cmd, localTimes, ct);
         var order = new int[events.Count];

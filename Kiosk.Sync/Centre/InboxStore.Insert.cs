@@ -18,6 +18,13 @@ public sealed partial class InboxStore
         VALUES (?1 + ?2, ?3, ?2, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
         """;
 
+    /// <summary>The key range of a device's events on one office-local day (InboxSchema v3), widened by each batch.</summary>
+    private const string UpsertDaySql = """
+        INSERT INTO event_days(office_id, local_day, device_no, first_pk, last_pk) VALUES (?1, ?2, ?3, ?4, ?5)
+        ON CONFLICT (office_id, local_day, device_no) DO UPDATE SET
+            first_pk = min(first_pk, excluded.first_pk), last_pk = max(last_pk, excluded.last_pk)
+        """;
+
     private static readonly Dictionary<Type, byte[]> KindUtf8 = EventKinds.All.ToDictionary(k => k.Key, k => Encoding.UTF8.GetBytes(k.Value));
 
     private async Task<InsertOutcome[]> InsertAsync(SqliteConnection db, IReadOnlyList<PreparedBatch> prepared, CancellationToken ct)
@@ -97,6 +104,7 @@ public sealed partial class InboxStore
         insert.Bind(8, batchPk);
         insert.Bind(9, now);
         Span<byte> local = stackalloc byte[27];
+        var days = new List<(DateOnly Day, long First, long Last)>(2);
         foreach (var i in fresh)
         {
             var e = batch.Events[i];
@@ -109,7 +117,34 @@ public sealed partial class InboxStore
             // Stored verbatim as received (issue 6); its "hash" field is the event's hash (no column of its own).
             insert.BindUtf8(10, prepared.Wire.Span[prepared.Slices[i]]);
             insert.Execute();
+            NoteDay(days, DateOnly.FromDateTime(e.Event.At.DateTime), keyBase + e.Sequence);
         }
+
+        using var upsert = new RawStatement(db, UpsertDaySql);
+        upsert.Bind(1, batch.OfficeId);
+        upsert.Bind(3, keyBase >> InboxSchema.SequenceBits);
+        foreach (var (day, first, last) in days)
+        {
+            upsert.Bind(2, day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)); // local_at's first ten characters
+            upsert.Bind(4, first);
+            upsert.Bind(5, last);
+            upsert.Execute();
+        }
+    }
+
+    /// <summary>Widens the day's key range by <paramref name="key"/>: a batch spans one or two days, rarely more.</summary>
+    private static void NoteDay(List<(DateOnly Day, long First, long Last)> days, DateOnly day, long key)
+    {
+        for (var d = days.Count - 1; d >= 0; d--)
+        {
+            if (days[d].Day == day)
+            {
+                days[d] = (day, Math.Min(days[d].First, key), Math.Max(days[d].Last, key));
+                return;
+            }
+        }
+
+        days.Add((day, key, key));
     }
 
     /// <summary>The hashes of this device's events already stored in first..last, by sequence (a redelivery or a

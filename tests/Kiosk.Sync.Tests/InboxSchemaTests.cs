@@ -6,9 +6,9 @@ using Microsoft.Data.Sqlite;
 
 namespace Kiosk.Sync.Tests;
 
-/// <summary>The central store's upgrade from sync schema 1 (events with a hash column and a unique (device, sequence)
-/// index) to 2 (the event's key is the (device, sequence) pair), on real SQLite files written the way version 1 wrote
-/// them.</summary>
+/// <summary>The central store's upgrades, on real SQLite files written the way the older versions wrote them: from sync
+/// schema 1 (events with a hash column and a unique (device, sequence) index) to 2 (the event's key is the (device,
+/// sequence) pair), and from 2 (an (office, local time) index) to 3 (each device's key range per office-local day).</summary>
 public sealed class InboxSchemaTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Morning = new(2026, 3, 2, 7, 55, 0, TimeSpan.FromHours(8));
@@ -20,7 +20,7 @@ public sealed class InboxSchemaTests : IAsyncLifetime
     private const string DowngradeToV1 = """
         DROP INDEX devices_no;
         ALTER TABLE devices DROP COLUMN device_no;
-        DROP INDEX events_office_local;
+        DROP TABLE event_days;
         ALTER TABLE events RENAME TO events_v2;
         """ + InboxSchema.V1 + """
         INSERT INTO events(device_id, seq, office_id, kind, local_at, utc_offset_min, hash, envelope_json, batch_pk, received_at)
@@ -75,8 +75,9 @@ public sealed class InboxSchemaTests : IAsyncLifetime
 
         await using (var db = await CentralSql.OpenAsync(_store.DatabasePath))
         {
-            Assert.Equal(2L, await ScalarAsync(db, "SELECT MAX(version) FROM sync_schema"));
+            Assert.Equal((long)InboxSchema.Version, await ScalarAsync(db, "SELECT MAX(version) FROM sync_schema"));
             Assert.Equal(0L, await ScalarAsync(db, "SELECT COUNT(*) FROM pragma_table_info('events') WHERE name = 'hash'"));
+            Assert.Equal(0L, await ScalarAsync(db, "SELECT COUNT(*) FROM sqlite_schema WHERE name = 'events_office_local'"));
             Assert.Equal([(1L, "d1"), (2L, "d2")], await DeviceNumbersAsync(db));
             Assert.Equal(0L, await ScalarAsync(db,
                 $"SELECT COUNT(*) FROM events e JOIN devices d USING (device_id) WHERE e.event_pk <> (d.device_no << {InboxSchema.SequenceBits}) + e.seq"));
@@ -97,6 +98,58 @@ public sealed class InboxSchemaTests : IAsyncLifetime
         Assert.Equal((StoreOutcome.Stored, 2, 8L), (next.Outcome, next.Stored, next.AckSequence));
         Assert.Equal((StoreOutcome.Rejected, RejectReasons.Conflict), (conflict.Outcome, conflict.RejectReason));
         Assert.Equal(12, await _store.CountEventsAsync(null, None));
+    }
+
+    [Fact]
+    public async Task A_version_2_store_gets_each_devices_key_range_per_day_and_reads_the_same_events_without_its_index()
+    {
+        await StoreAsync(_d1, _journal1.Append(5, Morning));
+        await StoreAsync(_d2, _journal2.Append(3, Morning.AddDays(1)));
+        await StoreAsync(_d1, _journal1.Append(4, Morning.AddDays(1)));
+        var before = await ReadDaysAsync(Morning.DateTime.Date, 2);
+        // What a version-2 store held after the same batches: the index, and no day ranges.
+        await CentralSql.RunAsync(_store.DatabasePath, """
+            DROP TABLE event_days;
+            CREATE INDEX events_office_local ON events(office_id, local_at);
+            DELETE FROM sync_schema;
+            INSERT INTO sync_schema(version) VALUES (2);
+            """);
+
+        await _store.MigrateAsync(None);
+        await _store.MigrateAsync(None); // a second start changes nothing: the index does not come back
+
+        await using (var db = await CentralSql.OpenAsync(_store.DatabasePath))
+        {
+            Assert.Equal((long)InboxSchema.Version, await ScalarAsync(db, "SELECT MAX(version) FROM sync_schema"));
+            Assert.Equal(0L, await ScalarAsync(db, "SELECT COUNT(*) FROM sqlite_schema WHERE name = 'events_office_local'"));
+            // d2 was registered first (number 1), d1 second (number 2).
+            Assert.Equal(["o1 2026-03-02 2: 1..5", "o1 2026-03-03 1: 1..3", "o1 2026-03-03 2: 6..9"], await DayRangesAsync(db));
+        }
+
+        Assert.Equal(before, await ReadDaysAsync(Morning.DateTime.Date, 2));
+        Assert.Equal([5, 7], before.Select(d => d.Count));
+    }
+
+    [Fact]
+    public async Task Events_of_a_kiosk_whose_clock_went_back_a_day_and_forward_again_are_each_read_under_their_own_day_once()
+    {
+        // d1's clock runs a day ahead for 3 punches, is set back for 2, then runs ahead again: its day ranges overlap.
+        var ahead = _journal1.Append(3, Morning.AddDays(1));
+        var back = _journal1.Append(2, Morning);
+        var again = _journal1.Append(2, Morning.AddDays(1).AddHours(1));
+        await StoreAsync(_d1, [.. ahead, .. back, .. again]);
+
+        await using (var db = await CentralSql.OpenAsync(_store.DatabasePath))
+        {
+            Assert.Equal(["o1 2026-03-02 2: 4..5", "o1 2026-03-03 2: 1..7"], await DayRangesAsync(db));
+        }
+
+        var days = await ReadDaysAsync(Morning.DateTime.Date, 2);
+        Assert.Equal([4L, 5L], days[0].Select(e => e.Sequence));
+        Assert.Equal([1L, 2L, 3L, 6L, 7L], days[1].Select(e => e.Sequence));
+        var both = await _store.ReadEventsAsync(null, Morning.DateTime.Date, Morning.DateTime.Date.AddDays(2), None);
+        Assert.Equal([4L, 5L, 1L, 2L, 3L, 6L, 7L], both.Select(e => e.Sequence)); // by local time, each once
+        Assert.Empty(await _store.ReadEventsAsync("o2", Morning.DateTime.Date, Morning.DateTime.Date.AddDays(2), None));
     }
 
     [Fact]
@@ -155,6 +208,35 @@ public sealed class InboxSchemaTests : IAsyncLifetime
         await using var cmd = db.CreateCommand();
         cmd.CommandText = sql;
         return await cmd.ExecuteScalarAsync();
+    }
+
+    /// <summary>The events of office o1 on each of <paramref name="count"/> days from <paramref name="first"/>.</summary>
+    private async Task<List<List<StoredEvent>>> ReadDaysAsync(DateTime first, int count)
+    {
+        var days = new List<List<StoredEvent>>();
+        for (var d = 0; d < count; d++)
+        {
+            days.Add([.. await _store.ReadEventsAsync("o1", first.AddDays(d), first.AddDays(d + 1), None)]);
+        }
+
+        return days;
+    }
+
+    private static async Task<List<string>> DayRangesAsync(SqliteConnection db)
+    {
+        await using var cmd = db.CreateCommand();
+        cmd.CommandText = $"""
+            SELECT office_id || ' ' || local_day || ' ' || device_no || ': ' || (first_pk & {InboxSchema.MaxSequence}) || '..' || (last_pk & {InboxSchema.MaxSequence})
+            FROM event_days ORDER BY office_id, local_day, device_no
+            """;
+        await using var reader = await cmd.ExecuteReaderAsync();
+        var ranges = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            ranges.Add(reader.GetString(0));
+        }
+
+        return ranges;
     }
 
     private static async Task<List<(long, string)>> DeviceNumbersAsync(SqliteConnection db)
