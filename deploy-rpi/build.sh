@@ -40,14 +40,14 @@ elf_machine() {
 }
 
 # verify_archive ARCHIVE: everything the Pi needs is inside, in the place the installer expects it.
-verify_archive() {
+# A subshell, so its EXIT trap removes the scratch folder however it ends (a RETURN trap missed every failure: die exits).
+verify_archive() (
   local archive="$1" listing top tmp app lib problems=0
   [ -f "$archive" ] || die "no archive at '$archive'" 66
   listing="$(tar -tzf "$archive")" || die "'$archive' is not a readable .tar.gz" 65
   top="$(head -n 1 <<<"$listing" | cut -d/ -f1)"
   tmp="$(mktemp -d)"
-  # shellcheck disable=SC2064 # expand now: tmp is local
-  trap "rm -rf '$tmp'" RETURN
+  trap 'rm -rf "$tmp"' EXIT
   for app in kiosk/kiosk.dll central/kiosk-central.dll kiosk/VERSION; do
     grep -qx "$top/app/$app" <<<"$listing" || { echo "MISSING: $top/app/$app" >&2; problems=1; }
   done
@@ -71,7 +71,7 @@ verify_archive() {
   done
   [ "$problems" -eq 0 ] || die "archive '$archive' is incomplete (see above); do not ship it" 1
   echo "verified: $archive ($(grep -c . <<<"$listing") entries; linux-arm64 libe_sqlite3.so present in kiosk and centre)"
-}
+)
 
 version="" out="$repo/artifacts" build_dir=""
 while [ $# -gt 0 ]; do

@@ -87,6 +87,18 @@ public sealed class ScriptsTests : IDisposable
         return archive;
     }
 
+    /// <summary>`build.sh --verify` with its own scratch folder, which must be empty again afterwards whether the
+    /// archive passed or failed (a failed check used to leave its extracted libraries behind in /tmp).</summary>
+    private async Task<ShellResult> VerifyAsync(string archive)
+    {
+        var scratch = temp.Sub("scratch");
+        var result = await Shell.RunAsync("/bin/bash", [Shell.Script("build.sh"), "--verify", archive],
+            new Dictionary<string, string> { ["TMPDIR"] = scratch });
+        Assert.True(Directory.GetFileSystemEntries(scratch).Length == 0,
+            $"build.sh --verify left {string.Join(", ", Directory.GetFileSystemEntries(scratch))} behind ({result})");
+        return result;
+    }
+
     /// <summary>A release tree as build.sh lays it out, with stand-ins for the published programs.</summary>
     private static void CompleteTree(string stage, ushort sqliteMachine)
     {
@@ -108,7 +120,7 @@ public sealed class ScriptsTests : IDisposable
     {
         var archive = await ArchiveAsync(stage => CompleteTree(stage, 0xB7));
 
-        var result = await Shell.BashAsync(Shell.Script("build.sh"), "--verify", archive);
+        var result = await VerifyAsync(archive);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("linux-arm64 libe_sqlite3.so present in kiosk and centre", result.Stdout, StringComparison.Ordinal);
@@ -123,7 +135,7 @@ public sealed class ScriptsTests : IDisposable
             File.Delete(Path.Combine(stage, "app/kiosk/runtimes/linux-arm64/native/libe_sqlite3.so"));
         });
 
-        var result = await Shell.BashAsync(Shell.Script("build.sh"), "--verify", archive);
+        var result = await VerifyAsync(archive);
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("MISSING: kiosk-9.9.9/app/kiosk/runtimes/linux-arm64/native/libe_sqlite3.so", result.Stderr, StringComparison.Ordinal);
@@ -135,7 +147,7 @@ public sealed class ScriptsTests : IDisposable
     {
         var archive = await ArchiveAsync(stage => CompleteTree(stage, 0x3E));
 
-        var result = await Shell.BashAsync(Shell.Script("build.sh"), "--verify", archive);
+        var result = await VerifyAsync(archive);
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("is not an AArch64 ELF library (e_machine 3e00)", result.Stderr, StringComparison.Ordinal);
@@ -150,7 +162,7 @@ public sealed class ScriptsTests : IDisposable
             File.Delete(Path.Combine(stage, "install"));
         });
 
-        var result = await Shell.BashAsync(Shell.Script("build.sh"), "--verify", archive);
+        var result = await VerifyAsync(archive);
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("MISSING: kiosk-9.9.9/install", result.Stderr, StringComparison.Ordinal);
@@ -165,7 +177,7 @@ public sealed class ScriptsTests : IDisposable
             File.Delete(Path.Combine(stage, "doc/README.md"));
         });
 
-        var result = await Shell.BashAsync(Shell.Script("build.sh"), "--verify", archive);
+        var result = await VerifyAsync(archive);
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("MISSING: kiosk-9.9.9/doc/README.md", result.Stderr, StringComparison.Ordinal);
