@@ -8,10 +8,10 @@ internal static class BatchChecks
 {
     /// <summary>null when the batch is well formed: 1..MaxBatchEvents events of this device, consecutive sequences,
     /// every hash matching its content (JournalHash, decision 2). Otherwise the rejection reason and detail.</summary>
-    /// <param name="canonical">The canonical texts BatchReader wrote (its buffer and each envelope's range, empty where
-    /// it wrote none), or null: then every envelope's is rebuilt from its received bytes.</param>
+    /// <param name="canonical">The canonical texts BatchReader wrote, or null: then every envelope's is rebuilt from its
+    /// received bytes.</param>
     public static (string Reason, string Detail)? Check(EventBatch batch, ReadOnlyMemory<byte> payload, IReadOnlyList<Range> slices,
-        (byte[] Buffer, Range[] Ranges)? canonical = null)
+        CanonicalTexts? canonical = null)
     {
         var events = batch.Events;
         if (events.Count is 0 or > InboxStore.MaxBatchEvents)
@@ -55,9 +55,16 @@ internal static class BatchChecks
     }
 
     private static bool HashHolds(JournalEnvelope e, ReadOnlyMemory<byte> payload, IReadOnlyList<Range> slices, int i,
-        (byte[] Buffer, Range[] Ranges)? canonical) =>
-        (canonical is { } c && c.Ranges[i].GetOffsetAndLength(c.Buffer.Length).Length > 0
-            ? WireHash.MatchesCanonical(c.Buffer.AsSpan(c.Ranges[i]), e.PrevHash, e.Hash)
+        CanonicalTexts? canonical) =>
+        (canonical is { } c && !c.Of(i).IsEmpty
+            ? WireHash.MatchesCanonical(c.Of(i), e.PrevHash, e.Hash)
             : WireHash.Matches(payload.Span[slices[i]], e.PrevHash, e.Hash))
         || JournalHash.Verify(e);
+}
+
+/// <summary>The canonical texts (what JournalHash hashes) BatchReader's fast path wrote for a batch's envelopes:
+/// envelope i's is <c>Buffer[Ranges[i]]</c>, empty where it wrote none.</summary>
+internal readonly record struct CanonicalTexts(byte[] Buffer, Range[] Ranges)
+{
+    public ReadOnlySpan<byte> Of(int envelope) => Buffer.AsSpan(Ranges[envelope]);
 }

@@ -127,7 +127,7 @@ public sealed partial class InboxStore
                 return new(null, await RejectAsync(topic, office, device, null, RejectReasons.Malformed, ex.Message, payload, ct));
             }
 
-            return await PrepareAsync(batch, topic, payload, slices, canonicalTexts is null ? null : (canonical, canonicalTexts), ct);
+            return await PrepareAsync(batch, topic, payload, slices, canonicalTexts is null ? null : new CanonicalTexts(canonical, canonicalTexts), ct);
         }
         finally
         {
@@ -138,7 +138,7 @@ public sealed partial class InboxStore
     /// <param name="slices">Where each envelope lies in <paramref name="raw"/> (BatchReader).</param>
     /// <param name="canonical">The canonical texts BatchReader wrote, if it did (BatchChecks).</param>
     private async Task<Preparation> PrepareAsync(EventBatch batch, string? topic, ReadOnlyMemory<byte> raw, Range[] slices,
-        (byte[] Buffer, Range[] Ranges)? canonical, CancellationToken ct)
+        CanonicalTexts? canonical, CancellationToken ct)
     {
         async Task<Preparation> Reject(string reason, string detail) =>
             new(null, await RejectAsync(topic, batch.OfficeId, batch.DeviceId, batch.BatchId, reason, detail, raw, ct));

@@ -43,7 +43,7 @@ public sealed partial class BatchReaderTests
             Assert.Null(BatchChecks.Check(batch, payload, slices));
             var canonical = new byte[payload.Length];
             BatchReader.Read(payload, canonical, out var texts);
-            Assert.Null(BatchChecks.Check(batch, payload, slices, (canonical, texts!)));
+            Assert.Null(BatchChecks.Check(batch, payload, slices, new CanonicalTexts(canonical, texts!)));
             using var doc = JsonDocument.Parse(payload);
             Assert.Equal(Encoding.UTF8.GetString(payload), Render(Node.From(doc.RootElement), string.Empty)); // the mutation engine is faithful
         }
