@@ -106,7 +106,7 @@ internal static class BatchTemplate
         if (body is null
             || !names.Match(ref c, ",\"bootId\":"u8) || !c.String(out var bootId)
             || !names.Match(ref c, ",\"monotonicMs\":"u8) || !c.Digits(18, out var monotonic)
-            || !names.Match(ref c, ",\"clock\":"u8) || !c.String(out var clockText) || Clock(clockText) is not { } clock
+            || !names.Match(ref c, ",\"clock\":"u8) || !c.String(out var clockText) || EnumText<ClockQuality>.Find(clockText) is not { } clock
             || !names.Match(ref c, ",\"prevHash\":"u8) || !c.String(out var prevHash)
             || !names.Match(ref c, ",\"hash\":"u8))
         {
@@ -138,7 +138,7 @@ internal static class BatchTemplate
             || !names.Match(ref c, ",\"workerId\":"u8) || !c.String(out worker)
             || !names.Match(ref c, ",\"badgeId\":"u8) || !(c.Literal("null"u8) || (hasBadge = c.String(out badge)))
             || !names.Match(ref c, ",\"fingerSlot\":"u8) || !(c.Literal("null"u8) || (hasSlot = c.Digits(9, out slot)))
-            || !names.Match(ref c, ",\"method\":"u8) || !c.String(out var methodText) || Method(methodText) is not { } method
+            || !names.Match(ref c, ",\"method\":"u8) || !c.String(out var methodText) || EnumText<PunchMethod>.Find(methodText) is not { } method
             || !names.Match(ref c, ",\"at\":"u8))
         {
             return null;
@@ -186,20 +186,26 @@ internal static class BatchTemplate
         }
     }
 
-    private static PunchMethod? Method(ReadOnlySpan<byte> text) =>
-        text.SequenceEqual("CardAndFinger"u8) ? PunchMethod.CardAndFinger
-        : text.SequenceEqual("Card"u8) ? PunchMethod.Card
-        : text.SequenceEqual("Finger"u8) ? PunchMethod.Finger
-        : text.SequenceEqual("Pin"u8) ? PunchMethod.Pin
-        : null;
+    /// <summary>An enum's members by their exact names, which is how JsonStringEnumConverter writes them (SyncJson sets no
+    /// naming policy); any other spelling the converter might also accept goes to the general reader.</summary>
+    private static class EnumText<T>
+        where T : struct, Enum
+    {
+        private static readonly (byte[] Name, T Value)[] Members = [.. Enum.GetValues<T>().Select(v => (Encoding.UTF8.GetBytes(v.ToString()), v))];
 
-    /// <summary>The member names exactly as JsonStringEnumConverter writes them.</summary>
-    private static ClockQuality? Clock(ReadOnlySpan<byte> text) =>
-        text.SequenceEqual("Synchronised"u8) ? ClockQuality.Synchronised
-        : text.SequenceEqual("TrustedRtc"u8) ? ClockQuality.TrustedRtc
-        : text.SequenceEqual("CentreTime"u8) ? ClockQuality.CentreTime
-        : text.SequenceEqual("Untrusted"u8) ? ClockQuality.Untrusted
-        : null;
+        public static T? Find(ReadOnlySpan<byte> text)
+        {
+            foreach (var (name, value) in Members)
+            {
+                if (text.SequenceEqual(name))
+                {
+                    return value;
+                }
+            }
+
+            return null;
+        }
+    }
 
     private static string Ascii(ReadOnlySpan<byte> text) => Encoding.ASCII.GetString(text);
 
