@@ -151,13 +151,7 @@ internal static class BatchReader
             {
                 Once(body is null, "event");
                 Next(ref reader);
-                var bodyStart = reader; // a checkpoint: the reader is a struct, so a copy rewinds it
-                body = PunchReader.TryRead(ref reader);
-                if (body is null)
-                {
-                    reader = bodyStart;
-                    body = SyncJson.ReadEvent(ref reader);
-                }
+                body = ReadBody(ref reader);
             }
             else if (reader.ValueTextEquals("bootId"u8))
             {
@@ -197,6 +191,21 @@ internal static class BatchReader
         return new JournalEnvelope(Required(office, "officeId"), Required(device, "deviceId"), Required(sequence, "sequence"),
             Required(body, "event"), Required(bootId, "bootId"), Required(monotonic, "monotonicMs"), Required(clock, "clock"),
             Required(prevHash, "prevHash"), Required(hash, "hash"));
+    }
+
+    /// <summary>An envelope's "event", the reader on its first token: a punch in the kiosk's shape by hand
+    /// (<see cref="PunchReader"/>), anything else by the contract's own rules (SyncJson). Leaves the reader on the body's
+    /// last token; throws <see cref="JsonException"/> (or, for text that is not valid UTF-8, InvalidOperationException).</summary>
+    internal static AttendanceEvent ReadBody(ref Utf8JsonReader reader)
+    {
+        var bodyStart = reader; // a checkpoint: the reader is a struct, so a copy rewinds it
+        if (PunchReader.TryRead(ref reader) is { } punch)
+        {
+            return punch;
+        }
+
+        reader = bodyStart;
+        return SyncJson.ReadEvent(ref reader);
     }
 
     private static JsonTokenType Next(ref Utf8JsonReader reader) =>

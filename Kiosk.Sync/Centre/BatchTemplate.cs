@@ -157,8 +157,8 @@ internal static class BatchTemplate
             : null;
     }
 
-    /// <summary>Any other body, read exactly as the general reader reads it (PunchReader, then SyncJson); null when
-    /// that refuses, so the general reader says why in its own words.</summary>
+    /// <summary>Any other body, read by the general reader's own code over its bytes (<see cref="BatchReader.ReadBody"/>);
+    /// null when that refuses, so the general reader says why in its own words.</summary>
     private static AttendanceEvent? GeneralBody(ref Cursor c)
     {
         var reader = new Utf8JsonReader(c.Text[c.Position..], BodyOptions);
@@ -169,16 +169,9 @@ internal static class BatchTemplate
                 return null;
             }
 
-            var start = reader;
-            var body = PunchReader.TryRead(ref reader);
-            if (body is null)
-            {
-                reader = start;
-            }
-
-            var read = body ?? SyncJson.ReadEvent(ref reader);
+            var body = BatchReader.ReadBody(ref reader);
             c.Position += (int)reader.BytesConsumed;
-            return read;
+            return body;
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
