@@ -125,7 +125,9 @@ public sealed partial class InboxStore
         upsert.Bind(3, keyBase >> InboxSchema.SequenceBits);
         foreach (var (day, first, last) in days)
         {
-            upsert.Bind(2, day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)); // local_at's first ten characters
+            // local_at's first ten characters, written by the same formatter.
+            LocalTextUtf8(day.ToDateTime(TimeOnly.MinValue), local);
+            upsert.BindUtf8(2, local[..10]);
             upsert.Bind(4, first);
             upsert.Bind(5, last);
             upsert.Execute();
