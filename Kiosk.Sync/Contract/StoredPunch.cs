@@ -38,13 +38,15 @@ internal static class StoredPunch
         (",\"Hash\":", Value.String),
         ("}", null));
 
+    private static readonly int NameCount = Shape.Sum(step => step.Names.Length);
+
     private static readonly SearchValues<byte> NumberBytes = SearchValues.Create("-0123456789"u8);
 
     /// <summary>Lower-cases the first letter of each name of a stored punch envelope in place; false (the text
     /// untouched) when it is not exactly in that shape.</summary>
     public static bool ToWireInPlace(Span<byte> utf8)
     {
-        Span<int> names = stackalloc int[16];
+        Span<int> names = stackalloc int[NameCount];
         int count = 0, at = 0;
         foreach (var (literal, offsets, then) in Shape)
         {
